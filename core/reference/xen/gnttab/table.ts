@@ -1,0 +1,146 @@
+/**
+ * One domain's grant table: the shared entries the guest writes, the v2
+ * status words, the active (pinned) entries, and the maptrack of mappings
+ * this domain made of other domains' grants.
+ */
+import type { GnttabAbi } from "../../../../spec/types/generated";
+
+/**
+ * A shared entry in raw form. v1: `frame` is the 32-bit frame. v2: `word1` is
+ * bytes 4..7 of the entry (sub_page page_off|length<<16, or transitive
+ * trans_domid) and `frame` bytes 8..15 (full_page/sub_page frame, or transitive
+ * gref in its low 32 bits): the layouts overlap as the C union does.
+ */
+export interface SharedEntry {
+  flags: number;
+  domid: number;
+  word1: number;
+  frame: bigint;
+}
+
+export interface ActiveEntry {
+  hostRead: number;
+  hostWrite: number;
+  devRead: number;
+  devWrite: number;
+  /** The domain the entry is pinned for. */
+  domid: number;
+  frame: bigint;
+  isSubPage: boolean;
+}
+
+export interface Mapping {
+  granter: number;
+  ref: number;
+  host: boolean;
+  device: boolean;
+  readonly: boolean;
+}
+
+const emptyEntry = (): SharedEntry => ({ flags: 0, domid: 0, word1: 0, frame: 0n });
+
+export class GrantTable {
+  version: 1 | 2 = 1;
+  readonly maxVersion: number;
+  readonly abi: GnttabAbi;
+  private shared: SharedEntry[];
+  /** v2 status words (GTF_reading/GTF_writing), one per entry. */
+  private status: number[] = [];
+  statusFrames = 0;
+  readonly active = new Map<number, ActiveEntry>();
+  /** Mappings this domain made, by handle. */
+  readonly maptrack = new Map<number, Mapping>();
+  private nextHandle = 0;
+
+  constructor(abi: GnttabAbi, maxVersion: number) {
+    this.abi = abi;
+    this.maxVersion = maxVersion;
+    this.shared = Array.from({ length: this.entryCount }, emptyEntry);
+  }
+
+  /** nr_grant_entries(): entries in the current layout. */
+  get entryCount(): number {
+    const perFrame = this.version === 1 ? this.abi.entriesPerFrame.v1 : this.abi.entriesPerFrame.v2;
+    return perFrame * this.abi.initialFrames;
+  }
+
+  entry(ref: number): SharedEntry {
+    const entry = this.shared[ref];
+    if (entry === undefined) throw new Error(`grant ref ${ref} beyond the table`);
+    return entry;
+  }
+
+  write(ref: number, entry: SharedEntry): void {
+    const frameMask = this.version === 1 ? (1n << BigInt(this.abi.v1FrameBits)) - 1n : (1n << 64n) - 1n;
+    this.shared[ref] = {
+      flags: entry.flags & 0xffff,
+      domid: entry.domid & 0xffff,
+      word1: this.version === 1 ? 0 : entry.word1 >>> 0,
+      frame: entry.frame & frameMask,
+    };
+  }
+
+  type(ref: number): number {
+    return this.entry(ref).flags & this.abi.entryFlags.typeMask;
+  }
+
+  /** The GTF_reading/GTF_writing bits: in the entry for v1, in the status frame for v2. */
+  accessFlags(ref: number): number {
+    const mask = this.abi.entryFlags.reading | this.abi.entryFlags.writing;
+    return (this.version === 1 ? this.entry(ref).flags : (this.status[ref] ?? 0)) & mask;
+  }
+
+  setAccessFlags(ref: number, bits: number): void {
+    if (this.version === 1) this.entry(ref).flags |= bits;
+    else this.status[ref] = (this.status[ref] ?? 0) | bits;
+  }
+
+  clearAccessFlags(ref: number, bits: number): void {
+    if (this.version === 1) this.entry(ref).flags &= ~bits;
+    else this.status[ref] = (this.status[ref] ?? 0) & ~bits;
+  }
+
+  isPinned(ref: number): boolean {
+    const act = this.active.get(ref);
+    return act !== undefined && act.hostRead + act.hostWrite + act.devRead + act.devWrite > 0;
+  }
+
+  addMapping(mapping: Mapping): number {
+    const handle = this.nextHandle++;
+    this.maptrack.set(handle, mapping);
+    return handle;
+  }
+
+  /**
+   * Switches layout the way gnttab_set_version() does once its checks have
+   * passed: every entry is cleared except the reserved ones, which are carried
+   * across (v2→v1 keeps only permit_access entries).
+   */
+  switchVersion(to: 1 | 2): void {
+    const { reservedEntries, entryFlags } = this.abi;
+    const accessMask = entryFlags.reading | entryFlags.writing;
+    const kept: SharedEntry[] = [];
+    for (let ref = 0; ref < reservedEntries; ref++) {
+      const entry = this.entry(ref);
+      if (this.version === 1) {
+        kept.push({ ...entry });
+      } else if ((entry.flags & entryFlags.typeMask) === entryFlags.types.permit_access) {
+        kept.push({ flags: entry.flags | (this.status[ref] ?? 0), domid: entry.domid, word1: 0, frame: entry.frame });
+      } else {
+        kept.push(emptyEntry());
+      }
+    }
+    this.statusFrames = to === 2 ? this.abi.statusFramesV2 : 0;
+    this.version = to;
+    this.shared = Array.from({ length: this.entryCount }, emptyEntry);
+    this.status = to === 2 ? new Array<number>(this.entryCount).fill(0) : [];
+    kept.forEach((entry, ref) => {
+      if (to === 1) {
+        this.shared[ref] = entry;
+      } else {
+        this.status[ref] = entry.flags & accessMask;
+        this.shared[ref] = { flags: entry.flags & ~accessMask, domid: entry.domid, word1: 0, frame: entry.frame };
+      }
+    });
+  }
+}

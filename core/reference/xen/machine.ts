@@ -1,0 +1,183 @@
+/**
+ * The Xen platform of the case model: build, boot (command-line parsing),
+ * console, and domains. Areas plug their parameters, per-domain state and
+ * operations in through {@link XenArea}.
+ */
+import type { Config, DomainConfig, Errno, LogEntry, Values } from "../../../spec/types/generated";
+import type { Spec, XenParams } from "../../../spec";
+import type { StepInput } from "../../interface";
+import { parseHex } from "../../hex";
+import type { Observation, StateRead } from "../observe";
+import { customHandlerArgument, parseBool, printedValue, splitOptions, type ParsedOption } from "./cmdline";
+import { XenDomain } from "./domain";
+import { CaseModelError } from "../model-error";
+
+type ArgsOf<S> = S extends { args: infer A } ? A : undefined;
+
+/** Operation handlers, typed by the operation's arguments. */
+export type XenOperations = {
+  [S in StepInput as S["op"]]?: (machine: XenMachine, args: ArgsOf<S>) => Observation;
+};
+
+/** A custom parameter handler returns 0 or a negative errno, as Xen's do. */
+export type CustomParamHandler = (machine: XenMachine, value: string) => number;
+
+/** Where an area keeps its parsed options on the machine. */
+export interface XenArea {
+  readonly name: string;
+  /** Custom (`custom_param`) handlers by parameter name; spec/data/xen-params.json declares them. */
+  readonly customParams: Record<string, CustomParamHandler>;
+  /** Sets this area's option defaults; runs before the command line is parsed. */
+  initOptions(machine: XenMachine): void;
+  /** Checks this area's part of a domain configuration; returns an errno to refuse the creation. */
+  validateDomain?(machine: XenMachine, config: DomainConfig): Errno | undefined;
+  /** Attaches this area's per-domain state to a domain that passed every validation. */
+  initDomain?(machine: XenMachine, domain: XenDomain, config: DomainConfig): void;
+  readonly operations: XenOperations;
+  readState(machine: XenMachine, key: string): StateRead;
+}
+
+interface XenModelData {
+  domainMemory: { frameStride: string; framesPerDomain: number };
+  domidSelf: number;
+}
+
+export class XenMachine {
+  readonly console: LogEntry[] = [];
+  readonly domains = new Map<number, XenDomain>();
+  booted = false;
+  private readonly model: XenModelData;
+  private readonly params: XenParams;
+  /** Per-area parsed options, keyed by area name; each area owns its entry's shape. */
+  readonly options = new Map<string, unknown>();
+
+  constructor(
+    readonly spec: Spec,
+    readonly profile: string,
+    readonly config: Required<Config>,
+    readonly areas: readonly XenArea[],
+  ) {
+    this.model = spec.data<XenModelData>("xen/model.json");
+    this.params = spec.xenParams;
+  }
+
+  get xen(): Required<Config>["xen"] & object {
+    return this.config.xen as Required<Config>["xen"] & object;
+  }
+
+  get debugBuild(): boolean {
+    return this.xen.build === "debug";
+  }
+
+  kconfig(option: string): boolean {
+    const kconfig = (this.xen.kconfig ?? {}) as Record<string, boolean | undefined>;
+    return kconfig[option] === true;
+  }
+
+  /** CONFIG_PV: an x86-only option. */
+  get pvBuilt(): boolean {
+    return this.xen.arch === "x86_64" && this.kconfig("PV");
+  }
+
+  get hvmBuilt(): boolean {
+    return this.xen.arch === "arm64" || this.kconfig("HVM");
+  }
+
+  get domidSelf(): number {
+    return this.model.domidSelf;
+  }
+
+  print(entry: LogEntry): void {
+    this.console.push(entry);
+  }
+
+  /** Boots: area defaults, then CONFIG_CMDLINE, then the bootloader line unless CONFIG_CMDLINE_OVERRIDE (K1). */
+  boot(): Observation {
+    for (const area of this.areas) area.initOptions(this);
+    if (this.xen.builtinCmdline) this.parseCmdline(this.xen.builtinCmdline ?? "");
+    if (!this.xen.cmdlineOverride) this.parseCmdline(this.xen.cmdline ?? "");
+    this.booted = true;
+    return { result: "ok" };
+  }
+
+  private parseCmdline(cmdline: string): void {
+    for (const option of splitOptions(cmdline)) this.applyOption(option);
+  }
+
+  private applyOption(option: ParsedOption): void {
+    const declared = this.params.modelled[option.name];
+    const available = declared !== undefined && (declared.requires === undefined || this.kconfig(declared.requires));
+    if (!available) {
+      if (!this.params.recognised.includes(option.name)) this.print({ msg: "param-unknown", param: option.key });
+      return;
+    }
+    let rc: number;
+    if (declared.kind === "custom") {
+      const handler = this.customHandler(option.name);
+      const argument = customHandlerArgument(option);
+      rc = argument === undefined ? -this.spec.errno.EINVAL : handler(this, argument);
+    } else {
+      // OPT_BOOL: parse_bool's -1 is passed through as rc=-1; the value itself is area-owned.
+      rc = option.value === "" ? 0 : Math.min(parseBool(option.value), 0);
+    }
+    if (rc !== 0) this.print({ msg: "param-invalid", param: option.key, value: printedValue(option), rc });
+  }
+
+  private customHandler(name: string): CustomParamHandler {
+    for (const area of this.areas) {
+      const handler = area.customParams[name];
+      if (handler !== undefined) return handler;
+    }
+    throw new Error(`parameter ${name} is declared in spec/data/xen-params.json but no area implements it`);
+  }
+
+  /** The frames a new domain owns (spec/data/xen/model.json). */
+  initialFrames(domid: number): bigint[] {
+    const stride = parseHex(this.model.domainMemory.frameStride);
+    const first = BigInt(domid) * stride;
+    return Array.from({ length: this.model.domainMemory.framesPerDomain }, (_, i) => first + BigInt(i));
+  }
+
+  /** XEN_DOMCTL_createdomain as the toolstack issues it; areas validate their parts. */
+  createDomain(config: DomainConfig): { domid: number } | { errno: Errno } {
+    const domid = config.domid ?? 1;
+    if (this.domains.has(domid)) return { errno: "EEXIST" };
+    const hvm = config.type === "hvm";
+    if (hvm ? !this.hvmBuilt : !this.pvBuilt) return { errno: "EINVAL" };
+    for (const area of this.areas) {
+      const refused = area.validateDomain?.(this, config);
+      if (refused !== undefined) return { errno: refused };
+    }
+    const domain = new XenDomain({
+      domid,
+      type: config.type ?? "pv64",
+      privileged: config.privileged ?? false,
+      ioResources: config.ioResources ?? false,
+      vcpus: config.vcpus ?? 1,
+    });
+    for (const area of this.areas) area.initDomain?.(this, domain, config);
+    for (const frame of this.initialFrames(domid)) domain.frames.add(frame);
+    this.domains.set(domid, domain);
+    return { domid };
+  }
+
+  /** The domain named by a hypercall argument (DOMID_SELF resolves to the caller). */
+  lookup(domid: number | "self", caller: XenDomain): XenDomain | undefined {
+    if (domid === "self" || domid === this.domidSelf) return caller;
+    return this.domains.get(domid);
+  }
+
+  caller(domid: number): XenDomain {
+    const domain = this.domains.get(domid);
+    if (domain === undefined) throw new CaseModelError(`the calling domain d${domid} does not exist`);
+    return domain;
+  }
+
+  readState(key: string): Values[string] {
+    for (const area of this.areas) {
+      const read = area.readState(this, key);
+      if (read !== undefined) return read.value;
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,37 @@
+/** report.json: written atomically, validated against spec/report.schema.json before it is trusted. */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import type { Report } from "../spec/types/generated";
+import { validator } from "../runner/validators";
+
+export const REPORT_FILE = "report.json";
+
+export function reportProblems(data: unknown): string[] {
+  const validate = validator("report");
+  if (validate(data)) return [];
+  return (validate.errors ?? []).map((e) => `${e.instancePath || "/"}: ${e.message ?? e.keyword}`);
+}
+
+export function writeReport(dir: string, report: Report): string {
+  const problems = reportProblems(report);
+  if (problems.length > 0) throw new Error(`internal error: the report does not match spec/report.schema.json: ${problems.slice(0, 5).join("; ")}`);
+  mkdirSync(dir, { recursive: true });
+  const target = join(dir, REPORT_FILE);
+  const temporary = join(dirname(target), `.${REPORT_FILE}.${process.pid}.tmp`);
+  writeFileSync(temporary, `${JSON.stringify(report, null, 1)}\n`);
+  renameSync(temporary, target);
+  return target;
+}
+
+/** Reads a report, refusing anything that is not a valid hvabi report. */
+export function readReport(path: string): Report {
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new Error(`${path}: not a readable JSON file (${error instanceof Error ? error.message : String(error)})`);
+  }
+  const problems = reportProblems(data);
+  if (problems.length > 0) throw new Error(`${path}: not a valid hvabi report: ${problems.slice(0, 5).join("; ")}`);
+  return data as Report;
+}

@@ -1,0 +1,85 @@
+/**
+ * Clause coverage of a case corpus: for every clause, how many case×profile
+ * runs exercise its accepting side and how many its refusing side.
+ */
+import type { Spec } from "../spec";
+import type { AreaName } from "../spec/types/generated";
+import { discoverCaseFiles } from "./discover";
+import { formatProblem, loadCaseFile } from "./loader";
+
+export interface ClauseCoverage {
+  id: string;
+  area: AreaName;
+  profiles: string[];
+  accept: number;
+  refuse: number;
+  /** Per profile the clause holds in: [accepting, refusing] runs. */
+  byProfile: Record<string, [number, number]>;
+}
+
+export interface CoverageReport {
+  clauses: ClauseCoverage[];
+  /** Files that failed to load, already formatted. */
+  errors: string[];
+  cases: number;
+}
+
+export function computeCoverage(spec: Spec, paths: readonly string[], areas?: readonly string[]): CoverageReport {
+  const clauses = new Map<string, ClauseCoverage>();
+  for (const [area, list] of spec.clausesByArea) {
+    if (areas !== undefined && !areas.includes(area)) continue;
+    for (const clause of list) {
+      clauses.set(clause.id, {
+        id: clause.id,
+        area,
+        profiles: clause.profiles,
+        accept: 0,
+        refuse: 0,
+        byProfile: Object.fromEntries(clause.profiles.map((p) => [p, [0, 0]])),
+      });
+    }
+  }
+  const errors: string[] = [];
+  let cases = 0;
+  const { files, missing } = discoverCaseFiles(paths);
+  for (const path of missing) errors.push(`${path}: no such file or directory`);
+  for (const file of files) {
+    const loaded = loadCaseFile(file, spec);
+    if (!loaded.ok) {
+      errors.push(...loaded.problems.map((p) => formatProblem(loaded.file, p)));
+      continue;
+    }
+    cases++;
+    const side = loaded.data.polarity === "accept" ? 0 : 1;
+    for (const id of loaded.data.clauses) {
+      const coverage = clauses.get(id);
+      if (coverage === undefined) continue;
+      for (const profile of loaded.data.profiles) {
+        const counts = coverage.byProfile[profile];
+        if (counts === undefined) continue;
+        counts[side]++;
+        if (side === 0) coverage.accept++;
+        else coverage.refuse++;
+      }
+    }
+  }
+  return { clauses: [...clauses.values()], errors, cases };
+}
+
+export const isCovered = (clause: ClauseCoverage): boolean => clause.accept > 0 && clause.refuse > 0;
+
+export function renderCoverage(report: CoverageReport): string {
+  const lines: string[] = [];
+  const idWidth = Math.max(10, ...report.clauses.map((c) => c.id.length));
+  lines.push(`${"clause".padEnd(idWidth)}  ${"area".padEnd(8)}  accept  refuse  profiles (accept/refuse)`);
+  for (const clause of report.clauses) {
+    const profiles = Object.entries(clause.byProfile).map(([p, [a, r]]) => `${p} ${a}/${r}`).join(", ");
+    const flag = isCovered(clause) ? "" : "   <- needs an accepting and a refusing case";
+    lines.push(`${clause.id.padEnd(idWidth)}  ${clause.area.padEnd(8)}  ${String(clause.accept).padStart(6)}  ${String(clause.refuse).padStart(6)}  ${profiles}${flag}`);
+  }
+  const uncovered = report.clauses.filter((c) => !isCovered(c)).length;
+  lines.push("");
+  for (const error of report.errors) lines.push(`error: ${error}`);
+  lines.push(`${report.clauses.length} clauses, ${report.cases} cases; ${uncovered} clause${uncovered === 1 ? "" : "s"} without both an accepting and a refusing case; ${report.errors.length} load error${report.errors.length === 1 ? "" : "s"}`);
+  return `${lines.join("\n")}\n`;
+}

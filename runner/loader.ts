@@ -1,0 +1,102 @@
+/**
+ * Loads one case file: JSON syntax, schema (filling defaults), then the
+ * spec's own rules. Every problem names the file, the place (line:column and
+ * JSON pointer), what was expected and what was found.
+ */
+import { readFileSync } from "node:fs";
+import { basename, dirname, relative } from "node:path";
+import { AREAS, type Spec } from "../spec";
+import type { AreaName, Case } from "../spec/types/generated";
+import { checkCase } from "./case-checks";
+import { describeSyntaxError, locatePointer } from "./json-location";
+import { schemaProblems, type Problem } from "./schema-errors";
+import { validator } from "./validators";
+
+export interface LocatedProblem extends Problem {
+  line?: number;
+  column?: number;
+}
+
+export interface LoadedCase {
+  ok: true;
+  /** Path as given or found, relative to the working directory. */
+  file: string;
+  area: AreaName;
+  /** The case with every schema default filled in. */
+  data: Case;
+}
+
+export interface LoadFailure {
+  ok: false;
+  file: string;
+  /** The id, when the file got far enough to have one. */
+  id?: string;
+  area?: string;
+  problems: LocatedProblem[];
+}
+
+export type LoadResult = LoadedCase | LoadFailure;
+
+/** The area a case belongs to: the name of the folder holding it. */
+export function areaOfFile(file: string): string {
+  return basename(dirname(file));
+}
+
+function asArea(folder: string): AreaName | undefined {
+  return (AREAS as readonly string[]).includes(folder) ? (folder as AreaName) : undefined;
+}
+
+function locate(text: string, problems: Problem[]): LocatedProblem[] {
+  return problems.map((problem) => ({ ...problem, ...locatePointer(text, problem.pointer) }));
+}
+
+function parseFailure(file: string, text: string, error: unknown): LoadFailure {
+  const syntax = describeSyntaxError(text, error);
+  return {
+    ok: false,
+    file,
+    area: areaOfFile(file),
+    problems: [{ pointer: "", line: syntax.line, column: syntax.column, message: `JSON syntax error: ${syntax.message}` }],
+  };
+}
+
+export function loadCaseText(file: string, text: string, spec: Spec): LoadResult {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    return parseFailure(file, text, error);
+  }
+  const folder = areaOfFile(file);
+  const id = typeof (data as { id?: unknown })?.id === "string" ? (data as { id: string }).id : undefined;
+  const validate = validator("case");
+  if (!validate(data)) {
+    return { ok: false, file, id, area: folder, problems: locate(text, schemaProblems(validate.errors ?? [], data)) };
+  }
+  const testCase = data as Case;
+  const area = asArea(folder);
+  const problems = checkCase(spec, testCase, area, folder);
+  if (problems.length > 0) return { ok: false, file, id, area: folder, problems: locate(text, problems) };
+  return { ok: true, file, area: area as AreaName, data: testCase };
+}
+
+export function loadCaseFile(path: string, spec: Spec, cwd: string = process.cwd()): LoadResult {
+  const rel = relative(cwd, path);
+  const file = rel === "" || rel.startsWith("..") ? path : rel;
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    return { ok: false, file, area: areaOfFile(file), problems: [{ pointer: "", message: `cannot read the file: ${detail}` }] };
+  }
+  return loadCaseText(file, text, spec);
+}
+
+/** `file:line:column: pointer: message (expected …, found …)` — the form editors and CI logs link. */
+export function formatProblem(file: string, problem: LocatedProblem): string {
+  const place = problem.line === undefined ? file : `${file}:${problem.line}:${problem.column ?? 1}`;
+  const where = problem.pointer === "" ? "" : ` ${problem.pointer}:`;
+  const detail = [problem.expected && `expected ${problem.expected}`, problem.found && `found ${problem.found}`].filter(Boolean).join(", ");
+  return `${place}:${where} ${problem.message}${detail ? ` (${detail})` : ""}`;
+}

@@ -1,0 +1,174 @@
+/**
+ * Typed access to the spec data (spec/data). Everything normative that code
+ * needs — profiles, clauses, observables, messages, errno numbers, per-profile
+ * choices — is read from here, never written into code.
+ */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { specDataDir } from "./paths";
+import type {
+  AreaName,
+  Clause,
+  ClauseCatalogue,
+  Errno,
+  GrantStatus,
+  Message,
+  MessageCatalogue,
+  Observable,
+  ObservableCatalogue,
+  Profile,
+  ProfileCatalogue,
+} from "./types/generated";
+
+export const AREAS: readonly AreaName[] = ["gnttab", "smap", "pte", "cr4", "ptshare", "crpin"];
+
+export interface ObservableKey extends Observable {
+  scope: string;
+  pattern: RegExp;
+}
+
+export interface XenParams {
+  modelled: Record<string, { area: AreaName; kind: "custom" | "bool"; requires?: string }>;
+  recognised: string[];
+}
+
+export interface Spec {
+  profiles: Map<string, Profile>;
+  clauses: Map<string, Clause & { area: AreaName }>;
+  clausesByArea: Map<AreaName, (Clause & { area: AreaName })[]>;
+  stateKeys: ObservableKey[];
+  /** Per operation, the keys it returns. */
+  returnKeys: Map<string, ObservableKey[]>;
+  messages: Map<string, Message>;
+  errno: Record<Errno, number>;
+  grantStatus: Record<GrantStatus, number>;
+  xenParams: XenParams;
+  /** Raw per-profile choices of an area (typed by each area's reader). */
+  choices(area: AreaName): Record<string, unknown>;
+  /** Any other spec data file, by path below spec/data (typed by its reader; validated by the spec tests). */
+  data<T>(relativePath: string): T;
+}
+
+function readJson<T>(path: string): T {
+  return JSON.parse(readFileSync(path, "utf8")) as T;
+}
+
+const PLACEHOLDERS: Record<string, string> = {
+  "{domid}": "[0-9]+",
+  "{n}": "[0-9]+",
+  "{ref}": "[0-9]+",
+  "{vcpu}": "[0-9]+",
+  "{frame}": "0x[0-9a-fA-F]+",
+  "{addr}": "0x[0-9a-fA-F]+",
+  "{msr}": "0x[0-9a-fA-F]+",
+  "{name}": "[A-Za-z0-9_-]+",
+};
+
+/** Turns a key template such as `d{domid}.grant[{ref}].type` into an anchored RegExp. */
+export function keyTemplatePattern(template: string): RegExp {
+  let source = "";
+  for (const part of template.split(/(\{[a-z]+\})/)) {
+    if (part === "") continue;
+    const placeholder = PLACEHOLDERS[part];
+    if (placeholder !== undefined) source += placeholder;
+    else if (/^\{[a-z]+\}$/.test(part)) throw new Error(`unknown placeholder ${part} in key template ${template}`);
+    else source += part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  }
+  return new RegExp(`^${source}$`);
+}
+
+function observableFiles(dir: string): string[] {
+  const found: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) found.push(...observableFiles(path));
+    else if (entry.name === "observables.json") found.push(path);
+  }
+  return found.sort();
+}
+
+function load(dataDir: string): Spec {
+  const profiles = new Map<string, Profile>();
+  for (const profile of readJson<ProfileCatalogue>(join(dataDir, "profiles.json")).profiles) {
+    profiles.set(profile.name, profile);
+  }
+
+  const clauses = new Map<string, Clause & { area: AreaName }>();
+  const clausesByArea = new Map<AreaName, (Clause & { area: AreaName })[]>();
+  const choiceCache = new Map<AreaName, Record<string, unknown>>();
+  const dataCache = new Map<string, unknown>();
+  for (const area of AREAS) {
+    const file = join(dataDir, "areas", area, "clauses.json");
+    if (!existsSync(file)) continue;
+    const catalogue = readJson<ClauseCatalogue>(file);
+    const list = catalogue.clauses.map((clause) => ({ ...clause, area }));
+    clausesByArea.set(area, list);
+    for (const clause of list) clauses.set(clause.id, clause);
+  }
+
+  const stateKeys: ObservableKey[] = [];
+  const returnKeys = new Map<string, ObservableKey[]>();
+  for (const file of observableFiles(dataDir)) {
+    const catalogue = readJson<ObservableCatalogue>(file);
+    const scope = String(catalogue.scope);
+    for (const item of catalogue.state) stateKeys.push({ ...item, scope, pattern: keyTemplatePattern(item.key) });
+    for (const [op, items] of Object.entries(catalogue.returns)) {
+      const list = returnKeys.get(op) ?? [];
+      for (const item of items ?? []) list.push({ ...item, scope, pattern: keyTemplatePattern(item.key) });
+      returnKeys.set(op, list);
+    }
+  }
+
+  const messages = new Map<string, Message>();
+  for (const message of readJson<MessageCatalogue>(join(dataDir, "messages.json")).messages) {
+    messages.set(message.id, message);
+  }
+
+  return {
+    profiles,
+    clauses,
+    clausesByArea,
+    stateKeys,
+    returnKeys,
+    messages,
+    errno: readJson<{ errno: Record<Errno, number> }>(join(dataDir, "errno.json")).errno,
+    grantStatus: readJson<{ status: Record<GrantStatus, number> }>(join(dataDir, "grant-status.json")).status,
+    xenParams: readJson<XenParams>(join(dataDir, "xen-params.json")),
+    data<T>(relativePath: string): T {
+      let cached = dataCache.get(relativePath);
+      if (cached === undefined) {
+        cached = readJson<unknown>(join(dataDir, relativePath));
+        dataCache.set(relativePath, cached);
+      }
+      return cached as T;
+    },
+    choices(area) {
+      let cached = choiceCache.get(area);
+      if (cached === undefined) {
+        const file = join(dataDir, "areas", area, "choices.json");
+        cached = existsSync(file) ? readJson<{ profiles: Record<string, unknown> }>(file).profiles : {};
+        choiceCache.set(area, cached);
+      }
+      return cached;
+    },
+  };
+}
+
+const loaded = new Map<string, Spec>();
+
+/** The spec, loaded once per data directory. */
+export function loadSpec(dataDir: string = specDataDir()): Spec {
+  let spec = loaded.get(dataDir);
+  if (spec === undefined) {
+    spec = load(dataDir);
+    loaded.set(dataDir, spec);
+  }
+  return spec;
+}
+
+/** The choices a profile makes for an area; throws when the profile does not cover it. */
+export function profileChoices<T>(spec: Spec, area: AreaName, profile: string): T {
+  const choices = spec.choices(area)[profile];
+  if (choices === undefined) throw new Error(`profile ${profile} makes no choices for area ${area}`);
+  return choices as T;
+}

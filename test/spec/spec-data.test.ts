@@ -1,0 +1,76 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadSpec } from "../../spec";
+import { specDataDir, specDir } from "../../spec/paths";
+import { validator } from "../../runner/validators";
+import { ROOT } from "../helpers";
+
+function dataFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return dataFiles(path);
+    return entry.name.endsWith(".json") ? [path] : [];
+  });
+}
+
+const readJson = (path: string): unknown => JSON.parse(readFileSync(path, "utf8"));
+
+describe("spec data", () => {
+  const files = dataFiles(specDataDir());
+
+  it.each(files.map((f) => [relative(ROOT, f), f]))("%s names its schema and validates against it", (_name, file) => {
+    const data = readJson(file) as { $schema?: string };
+    expect(data.$schema, "every data file names its schema in $schema").toMatch(/\.schema\.json$/);
+    const schemaName = data.$schema!.split("/").pop()!.replace(/\.schema\.json$/, "");
+    const validate = validator(schemaName);
+    const valid = validate(structuredClone(data));
+    expect(valid ? [] : validate.errors).toEqual([]);
+  });
+
+  it("numbers every errno and grant status the schemas name", () => {
+    const common = readJson(join(specDir(), "common.schema.json")) as { $defs: Record<string, { enum: string[] }> };
+    const spec = loadSpec();
+    expect(Object.keys(spec.errno).sort()).toEqual([...common.$defs.errno!.enum].sort());
+    expect(Object.keys(spec.grantStatus).sort()).toEqual([...common.$defs.grantStatus!.enum].sort());
+  });
+
+  it("lists every errno in the result enum", () => {
+    const common = readJson(join(specDir(), "common.schema.json")) as { $defs: Record<string, { enum: string[] }> };
+    for (const name of common.$defs.errno!.enum) expect(common.$defs.result!.enum).toContain(name);
+  });
+
+  it("has unique clause ids, each holding in declared profiles that cover its area", () => {
+    const spec = loadSpec();
+    const ids = [...spec.clausesByArea.values()].flat().map((c) => c.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const clause of spec.clauses.values()) {
+      for (const profile of clause.profiles) {
+        expect(spec.profiles.get(profile)?.areas, `${clause.id} holds in ${profile}`).toContain(clause.area);
+      }
+    }
+  });
+
+  it("gives every profile choices for each of its areas that has choices", () => {
+    const spec = loadSpec();
+    for (const profile of spec.profiles.values()) {
+      for (const area of profile.areas) {
+        if (!existsSync(join(specDataDir(), "areas", area, "choices.json"))) continue;
+        expect(spec.choices(area)[profile.name], `${profile.name} choices for ${area}`).toBeDefined();
+      }
+    }
+  });
+
+  it("lists every operation of every ops-*.schema.json in step.schema.json", () => {
+    const step = readJson(join(specDir(), "step.schema.json")) as { oneOf: { $ref: string }[] };
+    const listed = step.oneOf.map((entry) => entry.$ref).sort();
+    const defined = readdirSync(specDir())
+      .filter((f) => /^ops-.*\.schema\.json$/.test(f))
+      .flatMap((f) => {
+        const schema = readJson(join(specDir(), f)) as { $defs: Record<string, { properties?: { op?: unknown } }> };
+        return Object.entries(schema.$defs).filter(([, def]) => def.properties?.op !== undefined).map(([name]) => `${f}#/$defs/${name}`);
+      })
+      .sort();
+    expect(listed).toEqual(defined);
+  });
+});
