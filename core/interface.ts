@@ -46,7 +46,12 @@ export interface CaseInput {
 export type CaseOutcome =
   | { kind: "observed"; steps: StepObservation[]; durationMs?: number }
   | { kind: "skipped"; reason: string }
-  | { kind: "errored"; message: string };
+  /** The core reported an error, or answered something that is not a valid outcome (status core-error). */
+  | { kind: "errored"; message: string }
+  /** The core process died while this case was in flight (status crash). */
+  | { kind: "crashed"; message: string; stderr?: string }
+  /** The core took longer than the time limit on this case (status timeout). */
+  | { kind: "timed-out"; message: string; stderr?: string };
 
 /** The runner's view of a core, whatever kind it is (in-process, module, subprocess). */
 export interface Core {

@@ -80,6 +80,10 @@ function judge(item: WorkItem, outcome: CaseOutcome, detail: "failures" | "all")
   const result = baseResult(item.loaded, item.profile);
   if (outcome.kind === "skipped") return { ...result, status: "skip", reason: outcome.reason };
   if (outcome.kind === "errored") return { ...result, status: "core-error", reason: outcome.message };
+  if (outcome.kind === "crashed" || outcome.kind === "timed-out") {
+    const status = outcome.kind === "crashed" ? "crash" : "timeout";
+    return { ...result, status, reason: outcome.message, ...(outcome.stderr ? { stderr: outcome.stderr } : {}) };
+  }
   result.durationMs = outcome.durationMs ?? 0;
   const steps = item.loaded.data.steps;
   if (!Array.isArray(outcome.steps) || outcome.steps.length !== steps.length) {

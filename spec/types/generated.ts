@@ -183,6 +183,18 @@ export type Hex645 = string;
 export type AreaName = "gnttab" | "smap" | "pte" | "cr4" | "ptshare" | "crpin";
 export type Source = string | SeedQuote | CodeSource;
 /**
+ * The hvabi core protocol, version 1: one JSON object per line over the core's stdin (requests) and stdout (responses). The runner sends `start`; the core answers `hello`. Then the runner sends `run` requests, each a batch of cases, and the core answers one `result` per case, in order. Finally the runner sends `stop` and the core exits with status 0. stderr is free-form diagnostics, kept in the report. See docs/protocol.md.
+ */
+export type Protocol = ProtocolRequest | ProtocolResponse;
+export type ProtocolRequest = StartRequest | RunRequest | StopRequest;
+export type ProtocolResponse = HelloResponse | ResultResponse;
+/**
+ * The outcome of one case of the current batch, in the order the batch listed them.
+ */
+export type ResultResponse = {
+  [k: string]: unknown | undefined;
+};
+/**
  * pass; fail (observed differs from expected); error (the case is invalid); core-error (the core reported an error or answered nonsense); crash and timeout (a subprocess core died or hung on the case); skip (the core lacks the area, operation or profile: `reason` says which).
  */
 export type Status = "pass" | "fail" | "error" | "core-error" | "crash" | "timeout" | "skip";
@@ -239,6 +251,7 @@ export interface HvabiSchemas {
   "ops-gnttab"?: GnttabOperations;
   "ops-xen"?: XenOperations;
   profiles?: ProfileCatalogue;
+  protocol?: Protocol;
   report?: Report;
   step?: Step;
   "xen-model"?: XenModel;
@@ -1066,6 +1079,75 @@ export interface Profile {
    */
   areas: [AreaName, ...AreaName[]];
 }
+export interface StartRequest {
+  cmd: "start";
+  /**
+   * The protocol version the runner speaks.
+   */
+  protocol: number;
+  /**
+   * The runner's version.
+   */
+  hvabi: string;
+}
+export interface RunRequest {
+  cmd: "run";
+  /**
+   * Sequence number of the batch; every result echoes it.
+   */
+  batch: number;
+  /**
+   * @minItems 1
+   */
+  cases: [ProtocolCase, ...ProtocolCase[]];
+}
+/**
+ * A case as a core sees it: no expectations; every default of the configuration and of each step's arguments filled in.
+ */
+export interface ProtocolCase {
+  id: string;
+  area: AreaName;
+  profile: ProfileName;
+  config: Config;
+  steps: ProtocolStep[];
+}
+export interface ProtocolStep {
+  op: string;
+  /**
+   * The operation's arguments (spec/ops-*.schema.json).
+   */
+  args?: {};
+  observe?: ObserveRequestSchema;
+}
+export interface ObserveRequestSchema {
+  /**
+   * State keys to report after the step.
+   */
+  state?: string[];
+  /**
+   * Report the normative messages the step printed.
+   */
+  log?: boolean;
+}
+export interface StopRequest {
+  cmd: "stop";
+}
+/**
+ * The core's answer to `start`. A core that does not speak the runner's protocol version answers with the version it does speak; the runner then refuses it with a clear message.
+ */
+export interface HelloResponse {
+  reply: "hello";
+  protocol: number;
+  implementation: ReportCore;
+}
+export interface ReportCore {
+  name: string;
+  version: string;
+  profiles: string[];
+  areas: string[];
+  operations: string[];
+  about?: string;
+}
 /**
  * The result of one `hvabi run`: every other report format derives from it.
  */
@@ -1088,14 +1170,6 @@ export interface Report {
    * What the core printed on stderr (subprocess cores), truncated to its tail.
    */
   coreStderr?: string;
-}
-export interface ReportCore {
-  name: string;
-  version: string;
-  profiles: string[];
-  areas: string[];
-  operations: string[];
-  about?: string;
 }
 export interface RunInfo {
   paths: string[];
