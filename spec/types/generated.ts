@@ -254,6 +254,7 @@ export interface HvabiSchemas {
   protocol?: Protocol;
   report?: Report;
   step?: Step;
+  "x86-layouts"?: X86Layouts;
   "xen-model"?: XenModel;
   "xen-params"?: XenParamCatalogue;
   "common:hex64"?: Hex641;
@@ -1243,6 +1244,34 @@ export interface ReportMismatch {
   field: string;
   expected: unknown;
   observed: unknown;
+}
+/**
+ * spec/data/x86/layouts.json: architectural bit layouts (control registers, EFER, page-table entries, #PF error codes). The one place bit numbers live.
+ */
+export interface X86Layouts {
+  $schema?: string;
+  description?: string;
+  layouts: {
+    [k: string]: BitLayout | undefined;
+  };
+}
+export interface BitLayout {
+  title: string;
+  width: 32 | 64;
+  /**
+   * @minItems 1
+   */
+  sources: [Source, ...Source[]];
+  fields: BitField[];
+}
+export interface BitField {
+  name: string;
+  low: number;
+  /**
+   * Highest bit of a multi-bit field; absent for a single bit.
+   */
+  high?: number;
+  description: string;
 }
 /**
  * Conventions of the Xen case model (spec/data/xen/model.json).
