@@ -10,6 +10,8 @@ import { EXIT, UsageError, type Command } from "./commands/common";
 const COMMANDS: Record<string, () => Command> = {
   run: () => (require("./commands/run") as typeof import("./commands/run")).runCommand,
   coverage: () => (require("./commands/coverage") as typeof import("./commands/coverage")).coverageCommand,
+  "check-core": () => (require("./commands/check-core") as typeof import("./commands/check-core")).checkCoreCommand,
+  serve: () => (require("./commands/serve") as typeof import("./commands/serve")).serveCommand,
 };
 
 const EXIT_CODES = `exit codes: 0 as expected · 1 unexpected results · 2 usage or configuration error · 3 the core could not be started`;

@@ -190,7 +190,7 @@ export type Protocol = ProtocolRequest | ProtocolResponse;
 export type ProtocolRequest = StartRequest | RunRequest | StopRequest;
 export type ProtocolResponse = HelloResponse | ResultResponse;
 /**
- * The outcome of one case of the current batch, in the order the batch listed them.
+ * The outcome of one case of the current batch. Results come in the order the batch listed the cases, one line per case, each written (and flushed) as soon as its case is done: the per-case time limit runs from the previous line.
  */
 export type ResultResponse = {
   [k: string]: unknown | undefined;
@@ -252,6 +252,7 @@ export interface HvabiSchemas {
   "ops-gnttab"?: GnttabOperations;
   "ops-xen"?: XenOperations;
   profiles?: ProfileCatalogue;
+  "protocol-settings"?: ProtocolSettings;
   protocol?: Protocol;
   report?: Report;
   step?: Step;
@@ -1085,6 +1086,56 @@ export interface Profile {
    */
   areas: [AreaName, ...AreaName[]];
 }
+/**
+ * spec/data/protocol.json: the protocol version this hvabi speaks and the limits it enforces on a subprocess core, by default. docs/protocol.md explains each; the command-line options of `hvabi run` and `hvabi check-core` override the time limits and the restart budget.
+ */
+export interface ProtocolSettings {
+  $schema: string;
+  description?: string;
+  /**
+   * The protocol version the runner sends in `start` and requires in `hello`.
+   */
+  version: number;
+  limits: ProtocolLimits;
+}
+export interface ProtocolLimits {
+  /**
+   * From spawning the core to its `hello`.
+   */
+  startTimeoutMs: number;
+  /**
+   * From sending a batch, or from the previous result line, to the next result line.
+   */
+  caseTimeoutMs: number;
+  /**
+   * Backstop: no batch may take longer, however steadily its results arrive.
+   */
+  batchTimeoutMs: number;
+  /**
+   * From `stop` (or end of input) to the core's exit; then it is killed.
+   */
+  stopTimeoutMs: number;
+  /**
+   * Restarts after a crash, time-out or output overflow before the runner gives up on the core for the rest of the run.
+   */
+  maxRestarts: number;
+  /**
+   * The longest line the core may write on stdout; a longer one is cut and the core restarted.
+   */
+  maxLineBytes: number;
+  /**
+   * How much of the core's stderr the report keeps (`coreStderr`, its last bytes).
+   */
+  stderrTailBytes: number;
+  /**
+   * How much stderr a crash, time-out or error result keeps (`stderr`, its last bytes).
+   */
+  caseStderrTailBytes: number;
+  /**
+   * How much of a bad stdout line a `core-error` quotes.
+   */
+  quotedLineChars: number;
+}
 export interface StartRequest {
   cmd: "start";
   /**
@@ -1145,6 +1196,10 @@ export interface HelloResponse {
   reply: "hello";
   protocol: number;
   implementation: ReportCore;
+  /**
+   * Optional: the most cases the core accepts in one `run` (for cores that read a request into a fixed buffer). The runner never sends more; without it, the runner's batch size applies (`hvabi run --batch-size`).
+   */
+  maxBatch?: number;
 }
 export interface ReportCore {
   name: string;
