@@ -24,9 +24,10 @@ function registerTypeScript(): void {
   const tsNode = require("ts-node") as typeof import("ts-node");
   tsNode.register({
     transpileOnly: true,
-    // The user's tsconfig may target ESM or a bundler; the runner needs CommonJS it can require.
+    // The user's tsconfig or package.json may say ESM; the runner needs CommonJS it can require.
+    // The pattern is absolute so that it also matches files outside the working directory.
     skipProject: true,
-    moduleTypes: { "**/*": "cjs" },
+    moduleTypes: { "/**/*": "cjs" },
     compilerOptions: { module: "commonjs", moduleResolution: "node", target: "es2022", esModuleInterop: true, sourceMap: true },
   });
   tsNodeRegistered = true;

@@ -101,13 +101,15 @@ export async function exchangeBatch(
     }
     const measuredMs = now - lastLineAt;
     lastLineAt = now;
-    const caseStderr = process.stderr.since(stderrMark, limits.caseStderrTailBytes);
+    // What the core printed while this case was in flight, read only for results that keep it.
+    const sinceMark = stderrMark;
+    const caseStderr = (): string => process.stderr.since(sinceMark, limits.caseStderrTailBytes);
     stderrMark = process.stderr.mark();
     const complain = (kind: ViolationKind, problem: string): void => {
       outOfStep = true;
       const message = `${problem}: ${quote(event.text, limits.quotedLineChars)}`;
       violations.push({ kind, caseIndex: outcomes.length, message });
-      outcomes.push({ kind: "errored", message, ...withStderr(caseStderr) });
+      outcomes.push({ kind: "errored", message, ...withStderr(caseStderr()) });
     };
 
     const parsed = parseResponse(event.text);
@@ -136,7 +138,7 @@ export async function exchangeBatch(
       outcomes.push({ kind: "errored", message });
     }
     const outcome = outcomeOf(line, measuredMs);
-    outcomes.push(outcome.kind === "errored" ? { ...outcome, ...withStderr(caseStderr) } : outcome);
+    outcomes.push(outcome.kind === "errored" ? { ...outcome, ...withStderr(caseStderr()) } : outcome);
   }
   return { outcomes, end: { kind: "complete" }, outOfStep, violations };
 }

@@ -29,8 +29,16 @@ export class TailBuffer {
   since(mark: number, limit: number = this.capacity): string {
     const wanted = Math.min(this.written - mark, limit, this.kept);
     if (wanted <= 0) return "";
-    const all = Buffer.concat(this.chunks);
-    return decodeTail(all.subarray(all.length - wanted));
+    // Copy only the chunks the answer needs, from the end.
+    const parts: Buffer[] = [];
+    let collected = 0;
+    for (let i = this.chunks.length - 1; i >= 0 && collected < wanted; i--) {
+      const chunk = this.chunks[i]!;
+      const take = Math.min(chunk.length, wanted - collected);
+      parts.unshift(chunk.subarray(chunk.length - take));
+      collected += take;
+    }
+    return decodeTail(Buffer.concat(parts));
   }
 
   /** The last `limit` bytes. */

@@ -37,6 +37,21 @@ describe.concurrent("a core named by a module path", () => {
     }
   });
 
+  it("runs a TypeScript core that lives in an ESM package, outside the working directory", async () => {
+    const dir = writeTree({
+      "package.json": { type: "module" },
+      "core.ts": [
+        'import { answer } from "./answer";',
+        'const description = { name: "esm-package-core", version: "1", profiles: ["xen-4.22"], areas: ["gnttab"], operations: ["physinfo", "gnttab_set_version", "gnttab_get_version"] };',
+        "export default { description, execute: answer };",
+      ].join("\n"),
+      "answer.ts": 'export const answer = (input: { steps: unknown[] }) => ({ kind: "observed" as const, steps: input.steps.map(() => ({ result: "ok" as const })) });\n',
+    });
+    const report = expectCompleteReport((await runCliAgainst(join(dir, "core.ts"), ["--profile", "xen-4.22"])).report, ["xen-4.22"]);
+    expect(report.core.name).toBe("esm-package-core");
+    expect(new Set(statuses(report))).toEqual(new Set(["pass"]));
+  });
+
   it("turns an exception in one case into core-error for that case alone", async () => {
     const report = expectCompleteReport((await runCliAgainst(fixture("throws.js"), ["--profile", "xen-4.22"])).report, ["xen-4.22"]);
     expect(statuses(report)).toEqual(["pass", "core-error", "pass", "pass", "pass"]);

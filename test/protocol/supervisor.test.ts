@@ -14,6 +14,29 @@ describe.concurrent("a subprocess core under supervision", () => {
     expect(report.coreStderr).toContain("double: healthy and ready");
   });
 
+  it("maps skipped and errored answers to skip and core-error, keeping the core's stderr", async () => {
+    const report = expectCompleteReport(await runInProcess(double("outcomes")));
+    for (const result of report.results) {
+      if (result.id!.includes("set-version")) expect(result).toMatchObject({ status: "skip", reason: "set_version is not modelled yet" });
+      else if (result.id!.includes("physinfo")) {
+        expect(result).toMatchObject({ status: "core-error", reason: "the core reported an error: physinfo: no host model (core.c:17)" });
+        // stderr and stdout are separate pipes: the result keeps what had arrived while the case was in flight.
+        if (result.stderr !== undefined) expect(`double: physinfo failed in ${result.profile}\n`).toContain(result.stderr);
+        expect(report.coreStderr).toContain(`double: physinfo failed in ${result.profile}`);
+      } else expect(result.status).toBe("pass");
+    }
+  });
+
+  it("reports the cases a core leaves out as core-error and takes the answer for the case it names", async () => {
+    const report = expectCompleteReport(await runInProcess(double("omits")));
+    for (const result of report.results) {
+      if (result.id!.includes("physinfo")) {
+        expect(result.status).toBe("core-error");
+        expect(result.reason).toMatch(/^the core gave no result for this case \(it answered gnttab\.protocol-fixture\.\S+ \[\S+\] next\)$/);
+      } else expect(result.status).toBe("pass");
+    }
+  });
+
   it("marks the case a crash kills as crash with the tail of stderr, restarts, and runs the rest", async () => {
     const report = expectCompleteReport(await runInProcess(double("crash-on-nth", "3")));
     // Each incarnation crashes on its third case: two pass, one crashes, the restart starts afresh.
