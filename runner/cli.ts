@@ -10,6 +10,7 @@ import { EXIT, UsageError, type Command } from "./commands/common";
 const COMMANDS: Record<string, () => Command> = {
   run: () => (require("./commands/run") as typeof import("./commands/run")).runCommand,
   coverage: () => (require("./commands/coverage") as typeof import("./commands/coverage")).coverageCommand,
+  generate: () => (require("./commands/generate") as typeof import("./commands/generate")).generateCommand,
   "check-core": () => (require("./commands/check-core") as typeof import("./commands/check-core")).checkCoreCommand,
   serve: () => (require("./commands/serve") as typeof import("./commands/serve")).serveCommand,
 };
