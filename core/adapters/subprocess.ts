@@ -18,15 +18,9 @@ export interface SubprocessCoreOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-/** How the core left after `stop` (known once {@link SubprocessCore.close} has resolved). */
-export interface ShutdownStatus {
-  /** False when it had to be killed. */
-  exitedByItself: boolean;
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
-
 export class SubprocessCore implements Core {
+  /** From the first handshake. */
+  readonly description: CoreDescription;
   private current: StartedCore | undefined;
   private restarts = 0;
   private givenUp: string | undefined;
@@ -36,7 +30,6 @@ export class SubprocessCore implements Core {
   /** A restart to resynchronise after a protocol violation: the cases already paid for it, so it does not count. */
   private resync = false;
   private readonly stderrLog: TailBuffer;
-  shutdown: ShutdownStatus | undefined;
 
   private constructor(
     private readonly argv: readonly string[],
@@ -49,17 +42,11 @@ export class SubprocessCore implements Core {
     this.description = first.hello.implementation;
   }
 
-  readonly description: CoreDescription;
-
   /** Spawns the core and completes the handshake; throws {@link HandshakeError} when it cannot be started. */
   static async start(argv: readonly string[], options: SubprocessCoreOptions): Promise<SubprocessCore> {
     const stderrLog = new TailBuffer(options.limits.stderrTailBytes);
     const first = await startCore(argv, { ...options, onStderr: (chunk) => stderrLog.append(chunk) });
     return new SubprocessCore(argv, options, first, stderrLog);
-  }
-
-  get restartCount(): number {
-    return this.restarts;
   }
 
   stderr(): string {
@@ -94,7 +81,6 @@ export class SubprocessCore implements Core {
     started.process.closeInput();
     const exitedByItself = await started.process.waitForExit(this.options.limits.stopTimeoutMs);
     const status = started.process.exited ?? { code: null, signal: null };
-    this.shutdown = { exitedByItself, ...status };
     if (!exitedByItself) this.note(`the core did not exit within ${this.options.limits.stopTimeoutMs / 1000} s of \`stop\` and was killed`);
     else if (status.code !== 0) this.note(`the core ${describeExit(status)} after \`stop\` (it should exit with status 0)`);
   }
@@ -148,6 +134,7 @@ export class SubprocessCore implements Core {
       }
     }
     if (this.trouble === undefined && current !== undefined) return current;
+    this.trouble ??= "it had been stopped";
 
     await this.discard();
     let counted = !this.resync;

@@ -140,15 +140,19 @@ export class CoreProcess {
     if (queued !== undefined) return Promise.resolve(queued);
     if (this.finished) return Promise.resolve(this.terminalEvent());
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.waiter = undefined;
-        resolve({ kind: "timeout" });
-      }, Math.max(0, timeoutMs));
-      this.waiter = (event) => {
+      const deliver = (event: CoreEvent): void => {
         clearTimeout(timer);
         this.waiter = undefined;
         resolve(event);
       };
+      // Timers run before I/O in an event-loop turn: after a stall (a busy runner, a loaded
+      // machine) output that arrived in time would lose to the timer. Give I/O one turn first.
+      const timer = setTimeout(() => {
+        setImmediate(() => {
+          if (this.waiter === deliver) deliver({ kind: "timeout" });
+        });
+      }, Math.max(0, timeoutMs));
+      this.waiter = deliver;
     });
   }
 
