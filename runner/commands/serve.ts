@@ -26,6 +26,8 @@ export const serveCommand: Command = {
       return await serveProtocol(core, { input: process.stdin, output: process.stdout, errors: process.stderr });
     } finally {
       await core.close();
+      // `stop` ends the conversation even if the runner keeps our stdin open.
+      process.stdin.destroy();
     }
   },
 };

@@ -43,6 +43,17 @@ describe.concurrent("hvabi check-core", () => {
     expect(report.findings[0]!.what).toContain('answered `observed` for the operation "check_core_unknown_operation"');
   });
 
+  it("warns about profiles, areas and operations the spec does not know, without failing", async () => {
+    const report = await checkOnce(double("strange-hello"));
+    const warnings = report.findings.filter((f) => f.check === "description").map((f) => f.what);
+    expect(warnings).toEqual([
+      "the core declares profile the spec does not know: xen-9.99",
+      "the core declares area the spec does not know: vga",
+      "the core declares operation the spec does not know: teleport",
+    ]);
+    expect(report.ok).toBe(true);
+  });
+
   // Each faulty double, the check that catches it, what the problem says, and what the advice says.
   const faults: [string, string, string, RegExp, RegExp][] = [
     ["garbage", "a batch of one case", double("garbage"), /not JSON .*"DEBUG: running gnttab\.protocol-fixture\.get-version <<not json>>"/, /stdout carries protocol messages only/],

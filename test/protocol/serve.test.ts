@@ -9,6 +9,8 @@ import type { Report } from "../../spec/types/generated";
 import { inProcessCore } from "../../core/adapters/in-process";
 import { createReferenceExecutor } from "../../core/reference";
 import { EXIT_BAD_REQUEST, serveProtocol } from "../../core/protocol/server";
+import { CoreProcess } from "../../core/protocol/child";
+import { CLI } from "../helpers";
 import { runCliAgainst } from "./helpers";
 
 /** Everything a result says about the core's behaviour (not its timing). */
@@ -70,6 +72,15 @@ describe.concurrent("hvabi serve", () => {
     expect(status).toBe(EXIT_BAD_REQUEST);
     expect(errors).toMatch(message);
     expect(output).toEqual([]);
+  });
+
+  it("exits with status 0 on stop, even while its stdin stays open", async () => {
+    const core = new CoreProcess([process.execPath, CLI, "serve"], { maxLineBytes: 1 << 20, headBytes: 100, stderrTailBytes: 4096 });
+    core.send(JSON.parse(START));
+    expect(await core.next(10_000)).toMatchObject({ kind: "line" });
+    core.send({ cmd: "stop" });
+    expect(await core.waitForExit(10_000)).toBe(true);
+    expect(core.exited).toEqual({ code: 0, signal: null });
   });
 
   it("exits with status 0 at the end of its input", async () => {
