@@ -13,10 +13,14 @@ export function reportProblems(data: unknown): string[] {
 }
 
 export function writeReport(dir: string, report: Report): string {
+  return writeReportFile(join(dir, REPORT_FILE), report);
+}
+
+/** Writes a report to exactly this path (validated, atomically). */
+export function writeReportFile(target: string, report: Report): string {
   const problems = reportProblems(report);
   if (problems.length > 0) throw new Error(`internal error: the report does not match spec/report.schema.json: ${problems.slice(0, 5).join("; ")}`);
-  mkdirSync(dir, { recursive: true });
-  const target = join(dir, REPORT_FILE);
+  mkdirSync(dirname(target), { recursive: true });
   const temporary = join(dirname(target), `.${REPORT_FILE}.${process.pid}.tmp`);
   writeFileSync(temporary, `${JSON.stringify(report, null, 1)}\n`);
   renameSync(temporary, target);
