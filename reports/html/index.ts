@@ -1,9 +1,9 @@
 /**
  * The HTML report: one self-contained file (inline CSS and script, no
  * network, no external fonts) built from one or more report.json files side
- * by side. A Content-Security-Policy admits only the page's own script (by
- * hash) and forbids every fetch, so even a string that escaped escaping could
- * neither run nor phone home.
+ * by side. A Content-Security-Policy admits only the page's own script and
+ * stylesheet (by hash) and forbids every fetch, so even a string that escaped
+ * escaping could neither run, restyle the page nor phone home.
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -44,11 +44,14 @@ function clientData(model: HtmlModel): unknown {
   };
 }
 
+/** A CSP source admitting exactly this inline block. */
+const sha256 = (text: string): string => `sha256-${createHash("sha256").update(text, "utf8").digest("base64")}`;
+
 export function renderHtml(reports: readonly LabelledReport[], spec: HtmlSpec, options: HtmlOptions = {}): string {
   const model = buildModel(reports, spec, options.gate);
   const script = asset("report.js");
-  const scriptHash = createHash("sha256").update(script, "utf8").digest("base64");
-  const policy = `default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-${scriptHash}'; img-src data:; base-uri 'none'; form-action 'none'`;
+  const style = asset("report.css");
+  const policy = `default-src 'none'; style-src '${sha256(style)}'; script-src '${sha256(script)}'; base-uri 'none'; form-action 'none'`;
   const title = `hvabi report: ${reports.map((r) => r.label).join(" · ")}`;
   const page = html`<!doctype html>
 <html lang="en">
@@ -58,7 +61,7 @@ export function renderHtml(reports: readonly LabelledReport[], spec: HtmlSpec, o
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="hvabi ${reports[0]?.report.tool.version ?? ""}">
 <title>${title}</title>
-<style>${trustedMarkup(asset("report.css"))}</style>
+<style>${trustedMarkup(style)}</style>
 </head>
 <body>
 <header><h1>${title}</h1></header>
