@@ -3,6 +3,7 @@ import type { Core } from "../../core/interface";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { casePaths, EXIT, asUsageError, UsageError, type Command } from "./common";
+import type { RenderContext } from "./outputs";
 
 export const runCommand: Command = {
   summary: "run case files (default: the bundled cases/) against a core",
@@ -104,7 +105,7 @@ export const runCommand: Command = {
         const { index, count, balance } = report.run.shard;
         process.stdout.write(`shard ${index}/${count}: balanced by ${balance === "durations" ? "recorded durations" : "count"}${durations && balance === "count" ? " (no file of --durations-from matched this run's files)" : ""}\n`);
       }
-      const context: import("./outputs").RenderContext = { color };
+      const context: RenderContext = { color };
       if (baseline !== undefined) {
         const judged = outputs.judge(report, baseline);
         if (typeof judged === "string") return outputs.inputProblem(judged);

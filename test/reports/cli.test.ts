@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT, runCli, tempDir } from "../helpers";
@@ -35,6 +35,15 @@ describe("formats from the command line", () => {
     const notReport = runCli(["report", join(FIXTURES, "html", "pte-clauses.json")]);
     expect(notReport.status).toBe(2);
     expect(notReport.stderr).toMatch(/pte-clauses\.json: not a valid hvabi report/);
+    const tampered = join(tempDir(), "tampered.json");
+    const report = JSON.parse(readFileSync(join(FIXTURES, "html", "x86-report.json"), "utf8")) as { counts: { fail: number; pass: number } };
+    report.counts.fail = 0;
+    report.counts.pass += 1;
+    writeFileSync(tampered, JSON.stringify(report));
+    const lying = runCli(["report", tampered, "--format", "markdown"]);
+    expect(lying.status).toBe(2);
+    expect(lying.stderr).toContain("tampered.json: its counts or verdict do not match its results");
+    expect(lying.stdout).toBe("");
     const shard = runCli(["run", "test/fixtures/corpus", "--shard", "3/2"]);
     expect(shard.status).toBe(2);
     expect(shard.stderr).toContain("--shard 3/2: k must be between 1 and n");
