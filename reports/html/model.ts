@@ -6,8 +6,7 @@
  * each bit.
  */
 import type { Spec } from "../../spec";
-import type { BitCoverage, BitLayout, CaseResult, Clause, Status, X86Layouts } from "../../spec/types/generated";
-import type { BaselineEntry } from "../../spec/types/generated";
+import type { BaselineEntry, BitCoverage, BitLayout, CaseResult, Clause, Status, X86Layouts } from "../../spec/types/generated";
 import { resultKey, type GateVerdict } from "../baseline";
 import { diffKey } from "../diff";
 import type { LabelledReport } from "../labels";
@@ -155,12 +154,10 @@ function buildClauses(spec: HtmlSpec, columns: readonly LabelledReport[], areas:
   return order.sort((a, b) => (a.area === b.area ? Number(a.clause === undefined) - Number(b.clause === undefined) : a.area < b.area ? -1 : 1));
 }
 
-/** Statuses present for a clause in one column, over the given profiles (all when undefined). */
-export function clauseStatuses(row: ClauseRow, column: number, profiles?: readonly string[]): Status[] {
-  const byProfile = row.counts[column] ?? {};
+/** Statuses present for a clause in one column, over every profile. */
+function clauseStatuses(row: ClauseRow, column: number): Status[] {
   const present = new Set<Status>();
-  for (const [profile, counts] of Object.entries(byProfile)) {
-    if (profiles !== undefined && !profiles.includes(profile)) continue;
+  for (const counts of Object.values(row.counts[column] ?? {})) {
     for (const [status, n] of Object.entries(counts) as [Status, number][]) if (n > 0) present.add(status);
   }
   return [...present];

@@ -9,6 +9,7 @@ import { inProcessCore } from "../../core/adapters/in-process";
 import { runSuite } from "../../runner/run";
 import { validator } from "../../runner/validators";
 import { judgeAgainstBaseline, updateBaseline } from "../../reports/baseline";
+import { unexpectedMessage } from "../../reports/gate-text";
 import { runCli } from "../helpers";
 import { CORPUS, corpusCopy, readJsonFile } from "./fixtures";
 
@@ -168,6 +169,16 @@ describe("judging a core's bugs against a baseline", () => {
     const changed = structuredClone(report);
     changed.results.find((r) => r.id === KNOWN_BUG)!.status = "core-error";
     expect(judgeAgainstBaseline(changed, baseline).unexpected.map((u) => u.kind)).toEqual(["changed"]);
+  });
+
+  it("an entry expecting a case file to be invalid is an unexpected pass once the file loads", async () => {
+    const report = await runWithBugs([]);
+    const verdict = judgeAgainstBaseline(report, { baselineVersion: 1, entries: [{ id: "gnttab.fixture.transitive-equals-0", profile: null, status: "error", reason: "duplicate id" }] });
+    expect(verdict.unexpected.map((u) => [u.kind, u.entry?.id, u.result.id])).toEqual([
+      ["new-failure", undefined, KNOWN_BUG],
+      ["unexpected-pass", "gnttab.fixture.transitive-equals-0", "gnttab.fixture.transitive-equals-0"],
+    ]);
+    expect(unexpectedMessage(verdict.unexpected[1]!)).toBe("the baseline expects error for the case file (duplicate id) but it now loads and runs: take the entry out of the baseline (--update-baseline)");
   });
 
   it("entries for a profile the run did not select are neither stale nor dropped by an update", async () => {

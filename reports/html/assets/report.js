@@ -44,11 +44,12 @@
     return "untested";
   }
 
+  /** Gives the element the colour of one status (or of none). */
   function setStatusClass(element, state) {
     Array.prototype.slice.call(element.classList).forEach(function (name) {
       if (name.indexOf("st-") === 0) element.classList.remove(name);
     });
-    element.classList.add("st-" + state);
+    if (state !== null) element.classList.add("st-" + state);
   }
 
   function apply() {
@@ -76,7 +77,7 @@
     matrixCells.forEach(function (cell) {
       var n = count(Number(cell.dataset.clause), Number(cell.dataset.col), cell.dataset.status);
       cell.textContent = n > 0 ? String(n) : "·";
-      setStatusClass(cell, n > 0 ? cell.dataset.status : "zero-count");
+      setStatusClass(cell, n > 0 ? cell.dataset.status : null);
       cell.classList.toggle("zero", n === 0);
     });
     statusColumns.forEach(function (element) {
