@@ -11,6 +11,9 @@ const COMMANDS: Record<string, () => Command> = {
   run: () => (require("./commands/run") as typeof import("./commands/run")).runCommand,
   coverage: () => (require("./commands/coverage") as typeof import("./commands/coverage")).coverageCommand,
   generate: () => (require("./commands/generate") as typeof import("./commands/generate")).generateCommand,
+  report: () => (require("./commands/report") as typeof import("./commands/report")).reportCommand,
+  diff: () => (require("./commands/diff") as typeof import("./commands/diff")).diffCommand,
+  merge: () => (require("./commands/merge") as typeof import("./commands/merge")).mergeCommand,
   "check-core": () => (require("./commands/check-core") as typeof import("./commands/check-core")).checkCoreCommand,
   serve: () => (require("./commands/serve") as typeof import("./commands/serve")).serveCommand,
 };
