@@ -18,7 +18,7 @@ const COMMANDS: Record<string, () => Command> = {
   serve: () => (require("./commands/serve") as typeof import("./commands/serve")).serveCommand,
 };
 
-const EXIT_CODES = `exit codes: 0 as expected · 1 unexpected results · 2 usage or configuration error · 3 the core could not be started`;
+const EXIT_CODES = `exit codes: 0 as expected · 1 unexpected results · 2 usage or configuration error · 3 the core could not be started · 70 internal error`;
 
 function usage(only?: string): string {
   const names = only === undefined ? Object.keys(COMMANDS) : [only];
