@@ -513,7 +513,7 @@ export interface KvmVmm {
   migratesPins?: boolean;
 }
 /**
- * The state every vCPU starts in when the case does not boot a guest kernel (a bare test program at CPL 0, as in kvm-unit-tests). The defaults are a 64-bit kernel's state with SMEP, SMAP and UMIP on. It must be a state KVM_SET_SREGS accepts.
+ * The state every vCPU starts in, for a bare test program at CPL 0 as in kvm-unit-tests; it must be a state KVM_SET_SREGS accepts. The defaults are a 64-bit kernel's state with SMEP, SMAP and UMIP on. A case whose first step is `guest_boot` powers on instead: the vCPUs start in the reset state and this does not apply.
  */
 export interface KvmVcpuState {
   cr0?: Hex64;
