@@ -34,7 +34,7 @@ export interface CrPinning {
   writeMsr(vcpu: Vcpu, number: bigint, value: bigint, accessor: MsrAccessor): boolean;
   /** The MSRs a VMM that knows the feature saves, restores and zeroes. */
   readonly vmmManagedMsrs: readonly bigint[];
-  /** CPUID 0x40000001 EAX bit the VMM sets to expose the feature. */
+  /** The EAX bit of KVM's CPUID features leaf that the VMM sets to expose the feature. */
   readonly featureMask: bigint;
   /** MSR names and aliases of the revision, to number. */
   msrNumber(name: string): bigint | undefined;
