@@ -3,12 +3,11 @@ import type { Spec } from "../../../spec";
 import type { StepObservation } from "../../../spec/types/generated";
 import type { CaseInput, StepInput } from "../../interface";
 import { CaseModelError } from "../model-error";
-import type { Observation } from "../observe";
+import { ok, type Observation } from "../observe";
 import { linuxOperations } from "./crpin/linux-ops";
 import { hostGetMsr, hostSetMsr, hostSetSregs, initVcpu, vmmMigrate, vmmSystemReset } from "./host";
 import { instructionOperations } from "./instructions";
 import { KvmMachine } from "./machine";
-import { ok } from "../observe";
 import { readKvmState } from "./state";
 
 type ArgsOf<S> = S extends { args?: infer A } ? A : undefined;
