@@ -51,7 +51,6 @@ export class KvmMachine implements MsrBus {
   /** KVM_CREATE_VCPU (kvm_vcpu_reset), then the VMM loads the start state. */
   createVcpu(id: number): Vcpu {
     const vcpu = new Vcpu(id, this.rules, this.startState);
-    vcpu.pins = { cr0: { pin: 0n, pinLow: 0n }, cr4: { pin: 0n, pinLow: 0n } };
     this.pinning?.onVcpuReset(vcpu);
     return vcpu;
   }
