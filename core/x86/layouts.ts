@@ -30,13 +30,18 @@ export function layout(spec: Spec, name: LayoutName): Layout {
       if (entry === undefined) throw new Error(`layout ${name} has no field ${fieldName}`);
       return entry;
     };
+    const masks = new Map<string, bigint>();
     found = {
       fields,
       bit: (fieldName) => field(fieldName).low,
       mask(fieldName) {
-        const { low, high } = field(fieldName);
-        const width = BigInt((high ?? low) - low + 1);
-        return ((1n << width) - 1n) << BigInt(low);
+        let mask = masks.get(fieldName);
+        if (mask === undefined) {
+          const { low, high } = field(fieldName);
+          mask = ((1n << BigInt((high ?? low) - low + 1)) - 1n) << BigInt(low);
+          masks.set(fieldName, mask);
+        }
+        return mask;
       },
     };
     layouts.set(name, found);

@@ -29,8 +29,17 @@ export interface CrpinRevision {
 
 export const aliasOf = (msr: { register: string; role: string }): string => `${msr.register}-${msr.role}`;
 
-/** The revision of `profile`, or undefined when the profile does not cover the crpin area. */
+const cache = new WeakMap<Spec, Map<string, CrpinRevision | undefined>>();
+
+/** The revision of `profile`, or undefined when the profile does not cover the crpin area; worked out once per spec and profile. */
 export function crpinRevision(spec: Spec, profile: string): CrpinRevision | undefined {
+  let revisions = cache.get(spec);
+  if (revisions === undefined) cache.set(spec, (revisions = new Map()));
+  if (!revisions.has(profile)) revisions.set(profile, readRevision(spec, profile));
+  return revisions.get(profile);
+}
+
+function readRevision(spec: Spec, profile: string): CrpinRevision | undefined {
   if (!spec.profiles.get(profile)?.areas.includes("crpin")) return undefined;
   const choices = profileChoices<CrpinChoices>(spec, "crpin", profile);
   const msrs: RevisionMsr[] = choices.msrs.map((msr) => ({ ...msr, number: parseHex(msr.number) }));

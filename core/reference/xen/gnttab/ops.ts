@@ -306,9 +306,7 @@ function setVersion(machine: XenMachine, args: GnttabSetVersionArgs): Observatio
   if (args.version !== 1 && args.version !== 2) return done("EINVAL");
   if (args.version === 2 && table.maxVersion === 1) return done("ENOSYS");
   if (table.version === args.version) return done("ok");
-  for (let ref = table.abi.reservedEntries; ref < table.entryCount; ref++) {
-    if (table.isPinned(ref)) return done("EBUSY");
-  }
+  if (table.anyPinnedFrom(table.abi.reservedEntries)) return done("EBUSY");
   if (table.version === 2) {
     const flags = table.abi.entryFlags;
     for (let ref = 0; ref < table.abi.reservedEntries; ref++) {

@@ -110,6 +110,13 @@ export class GrantTable {
     return act !== undefined && act.hostRead + act.hostWrite + act.devRead + act.devWrite > 0;
   }
 
+  /** Whether any entry from `first` to the end of the table is pinned: only active entries can be, so only they are looked at. */
+  anyPinnedFrom(first: number): boolean {
+    const end = this.entryCount;
+    for (const ref of this.active.keys()) if (ref >= first && ref < end && this.isPinned(ref)) return true;
+    return false;
+  }
+
   addMapping(mapping: Mapping): number {
     const handle = this.nextHandle++;
     this.maptrack.set(handle, mapping);
