@@ -355,6 +355,8 @@ export interface HvabiSchemas {
   "ops-gnttab"?: GnttabOperations;
   "ops-kvm"?: KvmOperations;
   "ops-xen"?: XenOperations;
+  perf?: PerfReport;
+  "performance-settings"?: PerformanceSettings;
   profiles?: ProfileCatalogue;
   "protocol-settings"?: ProtocolSettings;
   protocol?: Protocol;
@@ -1992,6 +1994,187 @@ export interface XenOperations {
   [k: string]: unknown | undefined;
 }
 /**
+ * The result of one `hvabi bench`: how fast each core runs the same cases, per area and per operation, measured with tinybench. `hvabi report --perf` shows it beside a conformance report; `hvabi diff` compares two of them.
+ */
+export interface PerfReport {
+  $schema?: string;
+  perfVersion: 1;
+  tool: {
+    name: "hvabi";
+    version: string;
+    /**
+     * The version of tinybench that took the samples.
+     */
+    tinybench: string;
+  };
+  run: PerfRunInfo;
+  corpus: PerfCorpus;
+  cores: PerfCore[];
+}
+export interface PerfRunInfo {
+  paths: string[];
+  /**
+   * The profiles selected with --profile, or null for every profile a case applies to.
+   */
+  profiles: string[] | null;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  settings: BenchSettings;
+  host: PerfHost;
+}
+export interface BenchSettings {
+  /**
+   * Time each measurement first runs unrecorded, so the JIT and caches settle.
+   */
+  warmupMs: number;
+  /**
+   * Calls each measurement first makes unrecorded, at least.
+   */
+  warmupIterations: number;
+  /**
+   * Time each measurement records samples for; `hvabi bench --time` overrides it.
+   */
+  timeMs: number;
+  /**
+   * Samples each measurement records at least, however long they take (a p99 needs enough of them).
+   */
+  minSamples: number;
+}
+/**
+ * Where the samples were taken: figures from different hosts are not comparable.
+ */
+export interface PerfHost {
+  platform: string;
+  arch: string;
+  cpuModel: string;
+  cpus: number;
+  node: string;
+  /**
+   * The 1-minute load average before and after measuring: a busy host gives slower, noisier figures.
+   */
+  loadAverage: {
+    before: number;
+    after: number;
+  };
+}
+/**
+ * The cases measured: every core is given the same ones.
+ */
+export interface PerfCorpus {
+  /**
+   * Case files found.
+   */
+  files: number;
+  /**
+   * Case files that did not load (`hvabi run` says why); they are not measured.
+   */
+  invalid: number;
+  /**
+   * Cases in their profiles: one input to a core each.
+   */
+  inputs: number;
+}
+export interface PerfCore {
+  /**
+   * The `--core` argument that named it.
+   */
+  spec: string;
+  core: ReportCore;
+  groups: PerfGroup[];
+}
+export interface ReportCore {
+  name: string;
+  version: string;
+  profiles: string[];
+  areas: string[];
+  operations: string[];
+  about?: string;
+}
+/**
+ * One measurement: the cases of an area, or the cases that end with an operation (the operation under test; the steps before it set the scene). A core answers per case, so every figure is per case; `operationsPerSecond` counts every step of those cases.
+ */
+export interface PerfGroup {
+  kind: "area" | "operation";
+  name: string;
+  /**
+   * Cases in their profiles that the core was given, each in turn, one per sample.
+   */
+  inputs: number;
+  /**
+   * Cases of the group this core does not implement (area, profile or operation): not measured.
+   */
+  unsupported: number;
+  /**
+   * Why nothing was measured: no case of the group is one this core implements, or the core failed.
+   */
+  skipped?: string;
+  /**
+   * Timed calls behind the figures, after warm-up.
+   */
+  samples?: number;
+  casesPerSecond?: number;
+  operationsPerSecond?: number;
+  /**
+   * Mean latency of one case, from the call to its outcome (one protocol round trip for a subprocess core).
+   */
+  meanMs?: number;
+  p50Ms?: number;
+  p99Ms?: number;
+  minMs?: number;
+  maxMs?: number;
+  /**
+   * Relative margin of error of the mean (95% confidence), in percent.
+   */
+  rmePercent?: number;
+  /**
+   * Timed calls whose outcome was not an observation (skipped, errored, crashed, timed out): a core that fails fast is not fast.
+   */
+  notObserved?: number;
+}
+/**
+ * spec/data/performance.json: how the runner shares out its work (batches, worker threads), how `hvabi bench` measures a core, and when `hvabi diff` calls a measurement slower. docs/performance.md explains each.
+ */
+export interface PerformanceSettings {
+  $schema: string;
+  description?: string;
+  runner: RunnerSettings;
+  bench: BenchSettings;
+  diff: PerfDiffSettings;
+}
+export interface RunnerSettings {
+  /**
+   * Cases per call to the core (one protocol round trip for a subprocess core); `--batch-size` overrides it.
+   */
+  batchCases: number;
+  /**
+   * Case files a run must have before it starts worker threads: below it, starting them costs more than they save.
+   */
+  parallelMinFiles: number;
+  /**
+   * Worker threads at most, besides the main thread, whatever the number of processors; `--workers` overrides it.
+   */
+  maxWorkers: number;
+  /**
+   * Case files handed to a worker thread at a time: large enough to pay for the message, small enough that the threads finish together.
+   */
+  chunkFiles: number;
+  /**
+   * Chunks a worker thread holds at once, so it never waits for the main thread to hand it the next.
+   */
+  chunksInFlight: number;
+  /**
+   * Time a worker thread has to close its core at the end of a run before it is terminated.
+   */
+  workerCloseMs: number;
+}
+export interface PerfDiffSettings {
+  /**
+   * `hvabi diff old/perf.json new/perf.json` flags a measurement whose mean latency grew by more than this many percent (and by more than the two measurements' margins of error together); `--slowdown` overrides it.
+   */
+  slowdownPercent: number;
+}
+/**
  * Declared sets of ABI choices. A profile covers some areas; its choices per area live in spec/data/areas/<area>/choices.json.
  */
 export interface ProfileCatalogue {
@@ -2125,14 +2308,6 @@ export interface HelloResponse {
    * Optional: the most cases the core accepts in one `run` (for cores that read a request into a fixed buffer). The runner never sends more; without it, the runner's batch size applies (`hvabi run --batch-size`).
    */
   maxBatch?: number;
-}
-export interface ReportCore {
-  name: string;
-  version: string;
-  profiles: string[];
-  areas: string[];
-  operations: string[];
-  about?: string;
 }
 /**
  * The result of one `hvabi run`: every other report format derives from it.
