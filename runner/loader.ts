@@ -67,16 +67,24 @@ export function loadCaseText(file: string, text: string, spec: Spec): LoadResult
   } catch (error) {
     return parseFailure(file, text, error);
   }
+  const result = loadCaseData(file, data, spec);
+  return result.ok ? result : { ...result, problems: locate(text, result.problems) };
+}
+
+/**
+ * Checks an already parsed case (schema, filling defaults in place, then the
+ * spec's rules). Problems carry JSON pointers but no line and column: there is
+ * no text to find them in.
+ */
+export function loadCaseData(file: string, data: unknown, spec: Spec): LoadResult {
   const folder = areaOfFile(file);
   const id = typeof (data as { id?: unknown })?.id === "string" ? (data as { id: string }).id : undefined;
   const validate = validator("case");
-  if (!validate(data)) {
-    return { ok: false, file, id, area: folder, problems: locate(text, schemaProblems(validate.errors ?? [], data)) };
-  }
+  if (!validate(data)) return { ok: false, file, id, area: folder, problems: schemaProblems(validate.errors ?? [], data) };
   const testCase = data as Case;
   const area = asArea(folder);
   const problems = checkCase(spec, testCase, area, folder);
-  if (problems.length > 0) return { ok: false, file, id, area: folder, problems: locate(text, problems) };
+  if (problems.length > 0) return { ok: false, file, id, area: folder, problems };
   return { ok: true, file, area: area as AreaName, data: testCase };
 }
 
