@@ -1,10 +1,10 @@
 /** report.json: written atomically, validated against spec/report.schema.json before it is trusted. */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import type { Report } from "../spec/types/generated";
 import { validator } from "../runner/validators";
-import { countResults, resultsOk } from "../runner/run";
+import { countResults, resultsOk } from "../runner/results";
 
 export const REPORT_FILE = "report.json";
 
@@ -24,9 +24,43 @@ export function writeReportFile(target: string, report: Report): string {
   if (problems.length > 0) throw new Error(`internal error: the report does not match spec/report.schema.json: ${problems.slice(0, 5).join("; ")}`);
   mkdirSync(dirname(target), { recursive: true });
   const temporary = join(dirname(target), `.${REPORT_FILE}.${process.pid}.tmp`);
-  writeFileSync(temporary, `${JSON.stringify(report, null, 1)}\n`);
+  const fd = openSync(temporary, "w");
+  try {
+    for (const piece of reportText(report)) writeSync(fd, piece);
+  } finally {
+    closeSync(fd);
+  }
   renameSync(temporary, target);
   return target;
+}
+
+/** Characters of report text gathered before each write: small enough to be short-lived garbage, never a large object. */
+const WRITE_CHUNK = 1 << 16;
+
+/**
+ * The text of `JSON.stringify(report, null, 1)` and a final newline, in
+ * pieces: the results are written a few at a time, so a report of a hundred
+ * thousand results never exists as one string.
+ */
+export function* reportText(report: Report): Generator<string> {
+  const MARK = '\n "results": []';
+  const frame = JSON.stringify({ ...report, results: [] }, null, 1);
+  const at = frame.indexOf(MARK);
+  if (at < 0) throw new Error("internal error: the report has no results member");
+  if (report.results.length === 0) {
+    yield `${frame}\n`;
+    return;
+  }
+  let piece = `${frame.slice(0, at)}\n "results": [`;
+  for (let index = 0; index < report.results.length; index++) {
+    // Each result sits two levels deep: indent its lines by two spaces, as JSON.stringify would.
+    piece += `${index === 0 ? "" : ","}\n  ${JSON.stringify(report.results[index], null, 1).replace(/\n/g, "\n  ")}`;
+    if (piece.length >= WRITE_CHUNK) {
+      yield piece;
+      piece = "";
+    }
+  }
+  yield `${piece}\n ]${frame.slice(at + MARK.length)}\n`;
 }
 
 /** Reads a report, refusing anything that is not a valid hvabi report. */

@@ -40,7 +40,7 @@ export function renderTerminal(report: Report, options: TerminalOptions): string
     byArea.set(area, counts);
   }
   const width = Math.max(8, ...[...byArea.keys()].map((a) => a.length));
-  for (const [area, counts] of [...byArea].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [area, counts] of [...byArea].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const parts = STATUS_ORDER.filter((s) => counts.has(s)).map((s) => paint[s](`${counts.get(s)} ${s}`));
     lines.push(`  ${area.padEnd(width)}  ${parts.join(", ")}`);
   }

@@ -2,7 +2,11 @@
  * Positions in JSON text, for messages a user can act on. Only used on the
  * error path: valid files are parsed with JSON.parse alone.
  */
-import { findNodeAtLocation, parse, parseTree, printParseErrorCode, type ParseError } from "jsonc-parser";
+import type { ParseError } from "jsonc-parser";
+
+/** jsonc-parser, loaded on the first error: a run of valid files never pays for it. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const jsonc = (): typeof import("jsonc-parser") => require("jsonc-parser") as typeof import("jsonc-parser");
 
 export interface Position {
   line: number;
@@ -35,6 +39,7 @@ export function pointerSegments(pointer: string): (string | number)[] {
 
 /** Where the value at `pointer` starts, or the deepest existing ancestor's start. */
 export function locatePointer(text: string, pointer: string): Position | undefined {
+  const { findNodeAtLocation, parseTree } = jsonc();
   const root = parseTree(text);
   if (root === undefined) return undefined;
   const segments = pointerSegments(pointer);
@@ -57,6 +62,7 @@ export interface SyntaxProblem extends Position {
  * comma"). JSON.parse's own error is the fallback for the rare text jsonc-parser accepts.
  */
 export function describeSyntaxError(text: string, parseError: unknown): SyntaxProblem {
+  const { parse, printParseErrorCode } = jsonc();
   const errors: ParseError[] = [];
   parse(text, errors, { allowTrailingComma: false, disallowComments: true, allowEmptyContent: false });
   const first = errors[0];

@@ -1,14 +1,19 @@
 /** What a core may see of a case: operations and arguments, never expectations. */
-import type { Case, Expectation } from "../spec/types/generated";
+import type { Case, Expectation, Outcome } from "../spec/types/generated";
 import type { AreaName } from "../spec/types/generated";
 import type { CaseInput, StepInput } from "../core/interface";
-import { expectationFor, outcomesOf } from "./case-checks";
+import { expectationFor } from "./case-checks";
 
+/** The state keys and log the expectation looks at, in the order it names them (this runs for every step of every case). */
 function observeRequest(expectation: Expectation | undefined): StepInput["observe"] {
   if (expectation === undefined) return undefined;
-  const outcomes = outcomesOf(expectation, "").map((o) => o.outcome);
-  const state = [...new Set(outcomes.flatMap((o) => Object.keys(o.state ?? {})))];
-  const log = outcomes.some((o) => o.log !== undefined);
+  const outcomes: readonly Outcome[] = expectation.acceptable ?? [expectation as Outcome];
+  const state: string[] = [];
+  let log = false;
+  for (const outcome of outcomes) {
+    if (outcome.state !== undefined) for (const key of Object.keys(outcome.state)) if (!state.includes(key)) state.push(key);
+    if (outcome.log !== undefined) log = true;
+  }
   if (state.length === 0 && !log) return undefined;
   return log ? { state, log } : { state };
 }

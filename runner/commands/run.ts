@@ -5,6 +5,28 @@ import { parseArgs } from "node:util";
 import { casePaths, EXIT, asUsageError, UsageError, type Command } from "./common";
 import { CORE_LIMIT_OPTIONS, coreLimitUsage, limitsFromOptions } from "./core-options";
 import type { RenderContext } from "./outputs";
+import type { RunOptions } from "../run";
+import type { CoreSpec } from "../resolve-core";
+import type { ProtocolLimits } from "../../core/protocol/settings";
+import type { RunnerSettings } from "../../spec/types/generated";
+
+function runnerDefaults(): RunnerSettings {
+  const { performanceSettings } = require("../performance-settings") as typeof import("../performance-settings");
+  return performanceSettings().runner;
+}
+
+/**
+ * Worker threads start their own copy of the core. The reference core gets
+ * them by default; a module core only when asked (it may not expect to run
+ * twice at once); a subprocess core never (its process is its parallelism).
+ */
+function parallelFor(spec: CoreSpec, name: string, workers: number | undefined, limits: Partial<ProtocolLimits>): RunOptions["parallel"] {
+  if (spec.kind === "exec") {
+    if (workers !== undefined && workers > 0) throw new UsageError("--workers: a subprocess core (exec:) runs in its own process; worker threads apply to the reference core and module cores");
+    return undefined;
+  }
+  return { core: name, resolve: { limits }, workers: workers ?? (spec.kind === "reference" ? undefined : 0) };
+}
 
 export const runCommand: Command = {
   summary: "run case files (default: the bundled cases/) against a core",
@@ -13,7 +35,9 @@ export const runCommand: Command = {
   --profile NAME    only this profile (repeatable; default: every profile a case applies to)
   --report-dir DIR  where report.json goes (default: hvabi-report)
   --detail all      keep expected-vs-observed steps for passing results too
-  --batch-size N    cases per round trip to the core (default: 64)
+  --batch-size N    cases per round trip to the core (default: ${runnerDefaults().batchCases})
+  --workers N       worker threads besides the main thread (default: for the reference core, as many as the
+                    processors allow once a run has ${runnerDefaults().parallelMinFiles} files; 0 for other cores)
   --quiet           print only the final line
   --format NAME[=FILE]
                     also write junit, markdown, github or html (repeatable); without =FILE,
@@ -37,6 +61,7 @@ ${coreLimitUsage()}`;
           "report-dir": { type: "string", default: "hvabi-report" },
           detail: { type: "string", default: "failures" },
           "batch-size": { type: "string" },
+          workers: { type: "string" },
           quiet: { type: "boolean", default: false },
           format: { type: "string", multiple: true },
           baseline: { type: "string" },
@@ -50,6 +75,8 @@ ${coreLimitUsage()}`;
     if (values.detail !== "failures" && values.detail !== "all") throw new UsageError(`--detail must be "failures" or "all", not "${values.detail}"`);
     const batchSize = values["batch-size"] === undefined ? undefined : Number(values["batch-size"]);
     if (batchSize !== undefined && !(Number.isInteger(batchSize) && batchSize > 0)) throw new UsageError("--batch-size must be a positive integer");
+    const workers = values.workers === undefined ? undefined : Number(values.workers);
+    if (workers !== undefined && !(Number.isInteger(workers) && workers >= 0)) throw new UsageError("--workers must be a whole number (0 or more)");
     const limits = limitsFromOptions(values);
 
     const outputs = require("./outputs") as typeof import("./outputs");
@@ -76,7 +103,7 @@ ${coreLimitUsage()}`;
 
     const { loadSpec } = require("../../spec") as typeof import("../../spec");
     const { runAndClose } = require("../run-core") as typeof import("../run-core");
-    const { resolveCore, CoreResolutionError } = require("../resolve-core") as typeof import("../resolve-core");
+    const { resolveCore, parseCoreSpec, CoreResolutionError } = require("../resolve-core") as typeof import("../resolve-core");
     const { writeReport } = require("../../reports/json") as typeof import("../../reports/json");
     const terminal = require("../../reports/terminal") as typeof import("../../reports/terminal");
 
@@ -85,7 +112,10 @@ ${coreLimitUsage()}`;
     if (unknownProfiles.length > 0) throw new UsageError(`unknown profile ${unknownProfiles.join(", ")}; known: ${[...spec.profiles.keys()].join(", ")}`);
 
     let core: Core;
+    let parallel: RunOptions["parallel"];
+    let threads: readonly number[] | undefined;
     try {
+      parallel = parallelFor(parseCoreSpec(values.core), values.core, workers, limits);
       core = await resolveCore(values.core, { limits });
     } catch (error) {
       if (error instanceof CoreResolutionError) {
@@ -98,6 +128,9 @@ ${coreLimitUsage()}`;
       paths: casePaths(positionals),
       ...(values.profile ? { profiles: values.profile } : {}),
       ...(batchSize ? { batchSize } : {}),
+      ...(parallel ? { parallel } : {}),
+      onWarning: (message) => process.stderr.write(`hvabi: ${message}\n`),
+      onThreads: (files) => (threads = files),
       detail: values.detail,
       ...(shard ? { shard: { ...shard, ...(durations ? { durations } : {}) } } : {}),
     });
@@ -106,6 +139,9 @@ ${coreLimitUsage()}`;
     const text = terminal.renderTerminal(report, { color });
     process.stdout.write(values.quiet ? `${text.trimEnd().split("\n").slice(-1).join("\n")}\n` : text);
     process.stdout.write(`report: ${written}\n`);
+    if (threads !== undefined && !values.quiet) {
+      process.stdout.write(`threads: the main thread ran ${threads[0]} case files, ${threads.length - 1} worker thread${threads.length === 2 ? "" : "s"} ${threads.slice(1).join(" + ")}\n`);
+    }
     if (report.run.shard) {
       const { index, count, balance } = report.run.shard;
       process.stdout.write(`shard ${index}/${count}: balanced by ${balance === "durations" ? "recorded durations" : "count"}${durations && balance === "count" ? " (no file of --durations-from matched this run's files)" : ""}\n`);
