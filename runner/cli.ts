@@ -10,6 +10,7 @@ import { EXIT, UsageError, type Command } from "./commands/common";
 const COMMANDS: Record<string, () => Command> = {
   run: () => (require("./commands/run") as typeof import("./commands/run")).runCommand,
   coverage: () => (require("./commands/coverage") as typeof import("./commands/coverage")).coverageCommand,
+  bench: () => (require("./commands/bench") as typeof import("./commands/bench")).benchCommand,
   generate: () => (require("./commands/generate") as typeof import("./commands/generate")).generateCommand,
   report: () => (require("./commands/report") as typeof import("./commands/report")).reportCommand,
   diff: () => (require("./commands/diff") as typeof import("./commands/diff")).diffCommand,

@@ -14,12 +14,16 @@ import type { LabelledReport } from "../labels";
 import { SEVERITY } from "../status";
 import { html, trustedMarkup } from "./markup";
 import { buildModel, NO_PROFILE, type HtmlModel, type HtmlSpec } from "./model";
+import { performanceSection } from "./perf";
 import { caseList, caseViews, diagrams, filters, matrix, overview } from "./sections";
+import type { PerfReport } from "../../spec/types/generated";
 
 export { htmlSpecFrom, type HtmlSpec } from "./model";
 
 export interface HtmlOptions {
   gate?: HtmlModel["gate"];
+  /** A performance report (`hvabi bench`) to show after the counts. */
+  perf?: PerfReport;
 }
 
 const assets = new Map<string, string>();
@@ -68,6 +72,7 @@ export function renderHtml(reports: readonly LabelledReport[], spec: HtmlSpec, o
 <main>
 ${filters(model)}
 ${overview(model)}
+${options.perf ? performanceSection(options.perf) : ""}
 ${matrix(model)}
 ${diagrams(model)}
 ${caseList(model)}
@@ -79,4 +84,29 @@ ${caseViews(model, spec.clauses)}
 </html>
 `;
   return page.text;
+}
+
+/** A page with the performance section alone (`hvabi bench --format html`): no script, so the policy admits none. */
+export function renderPerfHtml(perf: PerfReport): string {
+  const style = asset("report.css");
+  const policy = `default-src 'none'; style-src '${sha256(style)}'; base-uri 'none'; form-action 'none'`;
+  const title = `hvabi performance: ${perf.cores.map(({ core }) => `${core.name} ${core.version}`).join(" · ")}`;
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${policy}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="hvabi ${perf.tool.version}">
+<title>${title}</title>
+<style>${trustedMarkup(style)}</style>
+</head>
+<body>
+<header><h1>${title}</h1></header>
+<main>
+${performanceSection(perf)}
+</main>
+</body>
+</html>
+`.text;
 }

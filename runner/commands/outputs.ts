@@ -6,7 +6,7 @@
  */
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import type { Baseline, Report } from "../../spec/types/generated";
+import type { Baseline, PerfReport, Report } from "../../spec/types/generated";
 import type { GateVerdict } from "../../reports/baseline";
 import type { ReportDiff } from "../../reports/diff";
 import type { LabelledReport } from "../../reports/labels";
@@ -45,6 +45,8 @@ export function parseFormats(values: readonly string[] | undefined): FormatReque
 export interface RenderContext {
   gate?: { verdict: GateVerdict; baseline: string };
   previous?: { diff: ReportDiff; source: string };
+  /** A performance report (`hvabi bench`) to show with the conformance reports. */
+  perf?: PerfReport;
   color: boolean;
 }
 
@@ -57,18 +59,22 @@ export function renderFormat(format: Format, reports: readonly LabelledReport[],
       const parts = reports.map(({ report }) => renderTerminal(report, { color: context.color }));
       if (context.previous) parts.push(renderDiffTerminal(context.previous.diff, { before: context.previous.source, after: reports.map((r) => r.source).join(", ") }, { color: context.color }));
       if (context.gate) parts.push(renderGateTerminal(context.gate.verdict, context.gate.baseline, { color: context.color }));
+      if (context.perf) parts.push((require("../../reports/perf-render") as typeof import("../../reports/perf-render")).renderPerfTerminal(context.perf));
       return parts.join("\n");
     }
     case "junit":
       return (require("../../reports/junit") as typeof import("../../reports/junit")).renderJUnit(reports);
-    case "markdown":
-      return (require("../../reports/markdown") as typeof import("../../reports/markdown")).renderMarkdown(reports, context);
+    case "markdown": {
+      const text = (require("../../reports/markdown") as typeof import("../../reports/markdown")).renderMarkdown(reports, context);
+      if (!context.perf) return text;
+      return `${text}\n${(require("../../reports/perf-render") as typeof import("../../reports/perf-render")).renderPerfMarkdown(context.perf)}`;
+    }
     case "github":
       return (require("../../reports/github") as typeof import("../../reports/github")).renderGithub(reports, context);
     case "html": {
       const { renderHtml, htmlSpecFrom } = require("../../reports/html") as typeof import("../../reports/html");
       const { loadSpec } = require("../../spec") as typeof import("../../spec");
-      return renderHtml(reports, htmlSpecFrom(loadSpec()), context.gate ? { gate: context.gate } : {});
+      return renderHtml(reports, htmlSpecFrom(loadSpec()), { ...(context.gate ? { gate: context.gate } : {}), ...(context.perf ? { perf: context.perf } : {}) });
     }
   }
 }

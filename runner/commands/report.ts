@@ -11,7 +11,8 @@ export const reportCommand: Command = {
                     without =FILE to standard output
   --baseline FILE   judge one report against a baseline: exit 1 only on unexpected results
   --update-baseline rewrite --baseline FILE so that this report is as expected
-  --previous OLD    also list what changed since the report OLD (terminal and Markdown)`,
+  --previous OLD    also list what changed since the report OLD (terminal and Markdown)
+  --perf PERF.json  also show a performance report of hvabi bench (terminal, Markdown and HTML)`,
   async run(args) {
     const { values, positionals } = asUsageError(() =>
       parseArgs({
@@ -22,6 +23,7 @@ export const reportCommand: Command = {
           baseline: { type: "string" },
           "update-baseline": { type: "boolean", default: false },
           previous: { type: "string" },
+          perf: { type: "string" },
         },
       }),
     );
@@ -40,6 +42,14 @@ export const reportCommand: Command = {
     const { shouldColor } = require("../../reports/terminal") as typeof import("../../reports/terminal");
     const context: RenderContext = { color: shouldColor(process.stdout) };
 
+    if (values.perf !== undefined) {
+      const { readPerfReport } = require("../../reports/perf") as typeof import("../../reports/perf");
+      try {
+        context.perf = readPerfReport(values.perf);
+      } catch (error) {
+        return inputProblem(error instanceof Error ? error.message : String(error));
+      }
+    }
     if (values.previous !== undefined) {
       const previous = readReports([values.previous]);
       if (typeof previous === "string") return inputProblem(previous);
