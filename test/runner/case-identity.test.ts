@@ -46,7 +46,7 @@ describe("case identity", () => {
     const baseline = updateBaseline(before, undefined).baseline;
     expect(baseline.entries[0]?.hash).toBe(caseHash(failing));
     expect(judgeAgainstBaseline(before, baseline)).toMatchObject({ ok: true, revised: [] });
-    const edited = { ...failing, config: { xen: { cmdline: "gnttab=max_ver:2" } } };
+    const edited = { ...failing, config: { xen: { cmdline: "gnttab=max_ver:01" } } };
     const after = run(edited);
     const verdict = judgeAgainstBaseline(after, baseline);
     expect(verdict.ok).toBe(true);
