@@ -24,15 +24,15 @@ import type { ActiveEntry, GrantTable } from "./table";
 
 const OKAY: GrantStatus = "GNTST_okay";
 
-/** The hypercall exists only in builds with CONFIG_GRANT_TABLE. */
-function hypercallAbsent(machine: XenMachine): Observation | undefined {
-  return machine.kconfig("GRANT_TABLE") ? undefined : errno("ENOSYS");
+/** GNTTABOP_* exist only in builds with CONFIG_GRANT_TABLE: without it the hypercall is not in the table. */
+function grantTableOp<A>(handler: (machine: XenMachine, args: A) => Observation): (machine: XenMachine, args: A) => Observation {
+  return (machine, args) => (machine.kconfig("GRANT_TABLE") ? handler(machine, args) : errno("ENOSYS"));
 }
 
 function grantWrite(machine: XenMachine, args: GrantWriteArgs): Observation {
-  const domain = machine.caller(args.dom ?? 1);
+  const domain = machine.caller(args.dom);
+  if (!domain.hasGrantTable || args.ref >= domain.gnttab.entryCount) return errno("EINVAL");
   const table = domain.gnttab;
-  if (args.ref >= table.entryCount) return errno("EINVAL");
   const flags = table.abi.entryFlags;
   let bits = flags.types[args.type];
   if (args.readonly) bits |= flags.readonly;
@@ -89,9 +89,7 @@ function reduceStatus(table: GrantTable, ref: number, act: Pins): void {
 }
 
 function mapGrantRef(machine: XenMachine, args: GnttabMapArgs): Observation {
-  const absent = hypercallAbsent(machine);
-  if (absent) return absent;
-  const mapper = machine.caller(args.dom ?? 1);
+  const mapper = machine.caller(args.dom);
   const names = new Set(args.flags ?? ["host_map"]);
   const readonly = names.has("readonly");
   const increment = noPins();
@@ -136,9 +134,7 @@ function mapGrantRef(machine: XenMachine, args: GnttabMapArgs): Observation {
 }
 
 function unmapGrantRef(machine: XenMachine, args: GnttabUnmapArgs): Observation {
-  const absent = hypercallAbsent(machine);
-  if (absent) return absent;
-  const mapper = machine.caller(args.dom ?? 1);
+  const mapper = machine.caller(args.dom);
   const mapping = mapper.gnttab.maptrack.get(args.handle);
   if (mapping === undefined) return grantStatus("GNTST_bad_handle");
   const granter = machine.domains.get(mapping.granter);
@@ -260,10 +256,8 @@ function claimBuffer(machine: XenMachine, caller: XenDomain, side: CopyBuffer, r
 }
 
 function copy(machine: XenMachine, args: GnttabCopyArgs): Observation {
-  const absent = hypercallAbsent(machine);
-  if (absent) return absent;
   if (args.len === 0) return grantStatus(OKAY);
-  const caller = machine.caller(args.dom ?? 1);
+  const caller = machine.caller(args.dom);
   for (const side of [args.source, args.dest]) {
     if (side.ref === undefined && side.domid !== "self" && side.domid !== machine.domidSelf) {
       return grantStatus("GNTST_permission_denied");
@@ -298,9 +292,7 @@ function copyBytes(args: GnttabCopyArgs, source: ClaimedBuffer, dest: ClaimedBuf
 
 /** gnttab_set_version() (G7): every exit writes the version in force back. */
 function setVersion(machine: XenMachine, args: GnttabSetVersionArgs): Observation {
-  const absent = hypercallAbsent(machine);
-  if (absent) return absent;
-  const table = machine.caller(args.dom ?? 1).gnttab;
+  const table = machine.caller(args.dom).gnttab;
   const done = (result: "ok" | "EINVAL" | "ENOSYS" | "EBUSY" | "ERANGE"): Observation =>
     result === "ok" ? ok({ version: table.version }) : errno(result, { version: table.version });
   if (args.version !== 1 && args.version !== 2) return done("EINVAL");
@@ -328,9 +320,7 @@ function xsmTarget(caller: XenDomain, target: XenDomain): boolean {
 }
 
 function getVersion(machine: XenMachine, args: GnttabGetVersionArgs): Observation {
-  const absent = hypercallAbsent(machine);
-  if (absent) return absent;
-  const caller = machine.caller(args.dom ?? 1);
+  const caller = machine.caller(args.dom);
   const target = machine.lookup(args.target, caller);
   if (target === undefined) return errno("ESRCH");
   if (!xsmTarget(caller, target)) return errno("EPERM");
@@ -338,10 +328,8 @@ function getVersion(machine: XenMachine, args: GnttabGetVersionArgs): Observatio
 }
 
 function getStatusFrames(machine: XenMachine, args: GnttabGetStatusFramesArgs): Observation {
-  const absent = hypercallAbsent(machine);
-  if (absent) return absent;
   if ((args.count ?? 1) !== 1) return errno("EINVAL");
-  const caller = machine.caller(args.dom ?? 1);
+  const caller = machine.caller(args.dom);
   const target = machine.lookup(args.target, caller);
   if (target === undefined) return grantStatus("GNTST_bad_domain");
   if (!xsmTarget(caller, target)) return grantStatus("GNTST_permission_denied");
@@ -351,10 +339,8 @@ function getStatusFrames(machine: XenMachine, args: GnttabGetStatusFramesArgs): 
 
 /** gnttab_transfer() (G11): refused outright when transfers are off; otherwise per-op statuses. */
 function transfer(machine: XenMachine, args: GnttabTransferArgs): Observation {
-  const absent = hypercallAbsent(machine);
-  if (absent) return absent;
   if (!gnttabOptions(machine).transfer) return errno("EOPNOTSUPP");
-  const caller = machine.caller(args.dom ?? 1);
+  const caller = machine.caller(args.dom);
   const frame = parseHex(args.frame);
   if (!caller.owns(frame)) return grantStatus("GNTST_bad_page");
   // The frame is stolen before the target is checked: on any later failure Xen frees it, so the caller loses it.
@@ -386,11 +372,11 @@ function physinfo(machine: XenMachine): Observation {
 export const gnttabOperations: XenOperations = {
   physinfo,
   grant_write: grantWrite,
-  gnttab_map_grant_ref: mapGrantRef,
-  gnttab_unmap_grant_ref: unmapGrantRef,
-  gnttab_copy: copy,
-  gnttab_set_version: setVersion,
-  gnttab_get_version: getVersion,
-  gnttab_get_status_frames: getStatusFrames,
-  gnttab_transfer: transfer,
+  gnttab_map_grant_ref: grantTableOp(mapGrantRef),
+  gnttab_unmap_grant_ref: grantTableOp(unmapGrantRef),
+  gnttab_copy: grantTableOp(copy),
+  gnttab_set_version: grantTableOp(setVersion),
+  gnttab_get_version: grantTableOp(getVersion),
+  gnttab_get_status_frames: grantTableOp(getStatusFrames),
+  gnttab_transfer: grantTableOp(transfer),
 };
