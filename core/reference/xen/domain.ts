@@ -1,5 +1,6 @@
 import type { DomainConfig } from "../../../spec/types/generated";
 import type { GrantTable } from "./gnttab/table";
+import type { X86DomainState } from "./x86/domain-state";
 
 export type DomainType = "pv64" | "pv32" | "hvm";
 
@@ -14,6 +15,8 @@ export class XenDomain {
   private readonly memory = new Map<bigint, Uint8Array>();
   /** Attached by the gnttab area when the domain is created. */
   gnttab!: GrantTable;
+  /** Attached by the x86 platform when the domain is created: vCPUs, page types, toolstack setup. */
+  x86?: X86DomainState;
 
   constructor(config: Required<Pick<DomainConfig, "domid" | "type" | "privileged" | "ioResources" | "vcpus">>) {
     this.domid = config.domid;
