@@ -15,6 +15,15 @@ export function outcomesOf(expectation: Expectation, pointer: string): { outcome
     : [{ outcome: expectation as Outcome, pointer }];
 }
 
+/** The side of its clauses a case exercises in a profile. */
+export function polarityIn(testCase: Case, profile: string): "accept" | "refuse" {
+  const { polarity } = testCase;
+  if (typeof polarity === "string") return polarity;
+  const side = polarity[profile];
+  if (side === undefined) throw new Error(`case ${testCase.id} gives no polarity for profile ${profile}`);
+  return side;
+}
+
 /** The expectation of a step in a profile. */
 export function expectationFor(step: Step, profile: string): Expectation | undefined {
   return step.expect ?? step.expectByProfile?.[profile];
@@ -105,6 +114,12 @@ export function checkCase(spec: Spec, testCase: Case, area: AreaName | undefined
       problems.push({ pointer: `/profiles/${i}`, message: `none of the cited clauses holds in profile "${profile}"` });
     }
   });
+
+  if (typeof testCase.polarity === "object") {
+    const named = Object.keys(testCase.polarity).sort().join(", ");
+    const wanted = [...testCase.profiles].sort().join(", ");
+    if (named !== wanted) problems.push({ pointer: "/polarity", message: "a per-profile polarity must name exactly the case's profiles", expected: wanted, found: named });
+  }
 
   testCase.steps.forEach((step, s) => {
     const at = `/steps/${s}`;

@@ -10,6 +10,7 @@ import { EXIT, UsageError, type Command } from "./commands/common";
 const COMMANDS: Record<string, () => Command> = {
   run: () => (require("./commands/run") as typeof import("./commands/run")).runCommand,
   coverage: () => (require("./commands/coverage") as typeof import("./commands/coverage")).coverageCommand,
+  generate: () => (require("./commands/generate") as typeof import("./commands/generate")).generateCommand,
 };
 
 const EXIT_CODES = `exit codes: 0 as expected · 1 unexpected results · 2 usage or configuration error · 3 the core could not be started`;

@@ -5,6 +5,7 @@
 import type { Spec } from "../spec";
 import type { AreaName } from "../spec/types/generated";
 import { discoverCaseFiles } from "./discover";
+import { polarityIn } from "./case-checks";
 import { formatProblem, loadCaseFile } from "./loader";
 
 export interface ClauseCoverage {
@@ -50,13 +51,13 @@ export function computeCoverage(spec: Spec, paths: readonly string[], areas?: re
       continue;
     }
     cases++;
-    const side = loaded.data.polarity === "accept" ? 0 : 1;
     for (const id of loaded.data.clauses) {
       const coverage = clauses.get(id);
       if (coverage === undefined) continue;
       for (const profile of loaded.data.profiles) {
         const counts = coverage.byProfile[profile];
         if (counts === undefined) continue;
+        const side = polarityIn(loaded.data, profile) === "accept" ? 0 : 1;
         counts[side]++;
         if (side === 0) coverage.accept++;
         else coverage.refuse++;

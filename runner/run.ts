@@ -7,7 +7,7 @@ import { performance } from "node:perf_hooks";
 import type { Spec } from "../spec";
 import type { CaseResult, Counts, Report, StepObservation, StepReport } from "../spec/types/generated";
 import type { CaseInput, CaseOutcome, Core } from "../core/interface";
-import { expectationFor } from "./case-checks";
+import { expectationFor, polarityIn } from "./case-checks";
 import { compareStep } from "./compare";
 import { discoverCaseFiles } from "./discover";
 import { formatProblem, loadCaseFile, type LoadedCase } from "./loader";
@@ -53,6 +53,8 @@ export function countResults(results: readonly CaseResult[]): Counts {
 export const resultsOk = (counts: Counts): boolean => counts.total === counts.pass + counts.skip;
 
 function baseResult(loaded: LoadedCase, profile: string | null): CaseResult {
+  const { polarity } = loaded.data;
+  const side = typeof polarity === "string" ? polarity : profile === null ? undefined : polarityIn(loaded.data, profile);
   return {
     id: loaded.data.id,
     profile,
@@ -62,7 +64,7 @@ function baseResult(loaded: LoadedCase, profile: string | null): CaseResult {
     durationMs: 0,
     title: loaded.data.title,
     clauses: loaded.data.clauses,
-    polarity: loaded.data.polarity,
+    ...(side === undefined ? {} : { polarity: side }),
   };
 }
 

@@ -2,6 +2,7 @@
  * Do not edit: change the schemas and regenerate (a test fails when this file is stale). */
 
 export type ClauseId = string;
+export type Polarity = "accept" | "refuse";
 /**
  * A profile declared in spec/data/profiles.json.
  */
@@ -515,9 +516,13 @@ export interface Case {
    */
   clauses: [ClauseId, ...ClauseId[]];
   /**
-   * `accept`: the operation under test is accepted or takes effect. `refuse`: it is refused, fails, faults or is ignored. Coverage asks every clause for both.
+   * Which side of its clauses the case exercises. `accept`: the operation under test is accepted or takes effect. `refuse`: it is refused, fails, faults or is ignored. A case whose outcome differs between profiles may give the side per profile (naming exactly the case's profiles). Coverage asks every clause for both sides.
    */
-  polarity: "accept" | "refuse";
+  polarity:
+    | Polarity
+    | {
+        [k: string]: Polarity;
+      };
   /**
    * The profiles this case applies to; it runs once in each.
    *

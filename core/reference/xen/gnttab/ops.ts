@@ -367,7 +367,7 @@ function transfer(machine: XenMachine, args: GnttabTransferArgs): Observation {
     (entry.flags & flags.typeMask) === flags.types.accept_transfer &&
     entry.domid === caller.domid;
   if (target === undefined || entry === undefined || !accepts) {
-    caller.frames.delete(frame);
+    caller.loseFrame(frame);
     return grantStatus(target === undefined ? "GNTST_bad_domain" : "GNTST_general_error");
   }
   caller.giveFrame(frame, target);
