@@ -37,6 +37,8 @@ export function xenCr4(machine: XenMachine): bigint {
   if (cpuFeature(machine, "xsave")) names.push("OSXSAVE");
   if (settings.shstk || settings.ibt) names.push("CET");
   if (settings.fred) names.push("FRED");
+  // start_vmx(): an HVM build on a VMX CPU keeps CR4.VMXE set everywhere.
+  if (machine.hvmBuilt && cpuFeature(machine, "vmx")) names.push("VMXE");
   return maskOf(machine, "cr4", names);
 }
 
