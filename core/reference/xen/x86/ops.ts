@@ -49,6 +49,10 @@ function memAccess(machine: XenMachine, args: MemAccessArgs): Observation {
   }
   switch (result.kind) {
     case "ok":
+      // An HVM guest-physical frame the domain does not own is unpopulated p2m space, which the model does not describe.
+      if (!domain.isPv && !domain.owns(result.frame)) {
+        throw new CaseModelError(`the access reaches guest frame ${result.frame.toString(16)}, which d${domain.domid} does not own`);
+      }
       paging.apply(result.updates);
       return ok();
     case "non-canonical":

@@ -4,7 +4,7 @@
  * 32-bit PV kernel at ring 1, CR0.WP and, with NX, EFER.NXE as Xen set them);
  * an HVM guest's tables under its own registers (long mode only).
  */
-import { type Accessor, type EntryUpdate, type PageTables, type PagingControls, tableIndex } from "../../../x86/page-walk";
+import { type Accessor, type EntryUpdate, isCanonical, type PageTables, type PagingControls, tableIndex } from "../../../x86/page-walk";
 import { CaseModelError } from "../../model-error";
 import type { XenDomain } from "../domain";
 import type { XenMachine } from "../machine";
@@ -45,6 +45,7 @@ function applyTo(domain: XenDomain, skipRoot: boolean) {
 
 /** Xen maps itself into every PV address space; the model does not describe those mappings. */
 function refuseXenRange(machine: XenMachine, domain: XenDomain, address: bigint): void {
+  if (!isCanonical(address)) return;
   if (domain.type === "pv64" && !isGuestL4Slot(machine, tableIndex(address, 4))) {
     throw new CaseModelError("the address lies in Xen's L4 slots 256-271, whose mappings are not modelled");
   }
