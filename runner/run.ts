@@ -70,6 +70,7 @@ function baseResult(loaded: LoadedCase, profile: string | null): CaseResult {
     title: loaded.data.title,
     clauses: loaded.data.clauses,
     ...(side === undefined ? {} : { polarity: side }),
+    hash: loaded.hash,
   };
 }
 
@@ -86,7 +87,7 @@ function unsupported(core: Core, loaded: LoadedCase, profile: string): string | 
 function judge(item: WorkItem, outcome: CaseOutcome, detail: "failures" | "all"): CaseResult {
   const result = baseResult(item.loaded, item.profile);
   if (outcome.kind === "skipped") return { ...result, status: "skip", reason: outcome.reason };
-  if (outcome.kind === "errored") return { ...result, status: "core-error", reason: outcome.message };
+  if (outcome.kind === "errored") return { ...result, status: "core-error", reason: outcome.message, ...(outcome.stderr ? { stderr: outcome.stderr } : {}) };
   if (outcome.kind === "crashed" || outcome.kind === "timed-out") {
     const status = outcome.kind === "crashed" ? "crash" : "timeout";
     return { ...result, status, reason: outcome.message, ...(outcome.stderr ? { stderr: outcome.stderr } : {}) };

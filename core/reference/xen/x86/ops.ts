@@ -1,5 +1,5 @@
 /** Guest operations shared by the x86 areas: memory accesses, CPUID, EFLAGS.AC, PKRU, plain stores. */
-import type { AcInstructionArgs, CpuidArgs, MemAccessArgs, StoreU64Args, WrpkruArgs } from "../../../../spec/types/generated";
+import type { AcInstructionArgs, CpuidFeaturesArgs, MemAccessArgs, StoreU64Args, WrpkruArgs } from "../../../../spec/types/generated";
 import { parseHex } from "../../../hex";
 import { cpuidCatalogue } from "../../../x86/cpuid";
 import { walk, type WalkResult } from "../../../x86/page-walk";
@@ -63,7 +63,7 @@ function memAccess(machine: XenMachine, args: MemAccessArgs): Observation {
 }
 
 /** CPUID: the flags at this leaf as the domain's policy has them; `!` flags report the guest's CR4. */
-function cpuid(machine: XenMachine, args: CpuidArgs): Observation {
+function cpuidFeatures(machine: XenMachine, args: CpuidFeaturesArgs): Observation {
   const { domain, vcpu } = guestContext(machine, args.dom, args.vcpu);
   const subject = policySubject(domain);
   const returns: Record<string, boolean> = {};
@@ -120,7 +120,7 @@ function storeU64(machine: XenMachine, args: StoreU64Args): Observation {
 }
 
 export const x86Operations: XenOperations = {
-  cpuid,
+  cpuid_features: cpuidFeatures,
   mem_access: memAccess,
   ac_instruction: acInstruction,
   wrpkru,
