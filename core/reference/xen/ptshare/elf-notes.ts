@@ -7,7 +7,7 @@
  */
 import type { DomainConfig, ElfNoteCatalogue, LogEntry } from "../../../../spec/types/generated";
 import type { XenMachine } from "../machine";
-import { hexFormat } from "../pv/flags";
+import { hexFormat } from "../printk";
 import { ptshareChoices } from "../pv/validation";
 
 export interface ElfNotesOutcome {

@@ -6,7 +6,8 @@
  */
 import { pteAbi } from "../x86/abi";
 import { readWord, writeWord } from "../x86/memory";
-import { fastPathFlags, flagBits, hexFormat, isPresent, pteField, pteMask, type Level } from "./flags";
+import { hexFormat } from "../printk";
+import { fastPathFlags, flagBits, isPresent, pteField, pteMask, type Level } from "./flags";
 import { PAGE_TABLE_LEVEL, type PageType } from "./page-types";
 import {
   adjustAndWarn,

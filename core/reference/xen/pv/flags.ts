@@ -120,9 +120,3 @@ export function unadjustPv32L3(machine: XenMachine, entry: bigint): bigint {
   if (!isPresent(machine, entry)) return entry;
   return entry & ~pteMask(machine, pteAbi(machine).pv32L3StrippedOnFailure);
 }
-
-/** "%x" / "%#x" formatting of an unsigned value, as Xen's printk does. */
-export function hexFormat(value: bigint, alternate: boolean): string {
-  const digits = value.toString(16);
-  return alternate && value !== 0n ? `0x${digits}` : digits;
-}

@@ -18,13 +18,13 @@ import {
   disallowedFlags,
   flagWord,
   frameOf,
-  hexFormat,
   isPresent,
   pteField,
   pteMask,
   unadjustPv32L3,
   type Level,
 } from "./flags";
+import { hexFormat } from "../printk";
 import { isPageTable, PAGE_TABLE_LEVEL, type PageType } from "./page-types";
 
 export type PvRc = "ok" | Errno;

@@ -85,6 +85,7 @@ function readState(machine: XenMachine, key: string): StateRead {
   return found(match[3] === "mode" ? vcpu.mode : vcpu.ac);
 }
 
+/** Named like the platform area: it is Xen machinery, not an area of cases (MACHINES lists neither). */
 export const x86Area: XenArea = {
   name: "xen",
   customParams: {},
