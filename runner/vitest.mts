@@ -23,8 +23,12 @@ import { stripCase } from "./strip.js";
 export interface ConformanceOptions {
   /** Case files or folders (default: hvabi's bundled cases/). */
   paths?: string[];
-  /** A core name as for `hvabi run --core` (default "reference"), or a Core / CaseExecutor object. */
-  core?: string | Core | CaseExecutor;
+  /**
+   * A core name as for `hvabi run --core` (default "reference"), a Core or CaseExecutor object,
+   * or a function returning one, called when the suite starts (so a core that fails to load
+   * fails the tests instead of the test file's collection).
+   */
+  core?: string | Core | CaseExecutor | (() => Core | CaseExecutor | Promise<Core | CaseExecutor>);
   /** Only these profiles (default: every profile a case applies to). */
   profiles?: string[];
   /** Name of the enclosing describe block (default "hvabi conformance"). */
@@ -104,10 +108,12 @@ export function conformanceSuite(options: ConformanceOptions = {}): void {
   describe(options.name ?? "hvabi conformance", () => {
     let core: Core | undefined;
     beforeAll(async () => {
-      const given = options.core ?? "reference";
+      const option = options.core ?? "reference";
+      const given = typeof option === "function" ? await option() : option;
       core = typeof given === "string" ? await resolveCore(given) : isCore(given) ? given : inProcessCore(given);
     });
     afterAll(async () => {
+      // A core object the caller handed over is the caller's to close.
       if (typeof options.core !== "object") await core?.close();
     });
 
