@@ -4,7 +4,7 @@
  * operations in through {@link XenArea}.
  */
 import type { Config, DomainConfig, Errno, LogEntry, Values } from "../../../spec/types/generated";
-import type { Spec, XenParams } from "../../../spec";
+import { matchStateKey, type Spec, type XenParams } from "../../../spec";
 import type { StepInput } from "../../interface";
 import { parseHex } from "../../hex";
 import type { Observation, StateRead } from "../observe";
@@ -41,8 +41,17 @@ export interface XenArea {
   /** Attaches this area's per-domain state to a domain that passed every validation. */
   initDomain?(machine: XenMachine, domain: XenDomain, config: DomainConfig): void;
   readonly operations: XenOperations;
-  readState(machine: XenMachine, key: string): StateRead;
+  /**
+   * Readers of this area's state keys, by the key's template in the observables catalogue
+   * (e.g. `d{domid}.grant[{ref}].type`); they get the placeholder values as strings.
+   */
+  readonly stateReaders?: Record<string, StateReader>;
+  /** Reads a state key by hand, for areas that parse keys themselves; undefined when not this area's. */
+  readState?(machine: XenMachine, key: string): StateRead;
 }
+
+/** Reads one catalogued state key. */
+export type StateReader = (machine: XenMachine, params: Record<string, string>) => Values[string];
 
 interface XenModelData {
   domainMemory: { frameStride: string; framesPerDomain: number };
@@ -191,8 +200,15 @@ export class XenMachine {
   }
 
   readState(key: string): Values[string] {
+    const match = matchStateKey(this.spec, key);
+    if (match !== undefined) {
+      for (const area of this.areas) {
+        const reader = area.stateReaders?.[match.template];
+        if (reader !== undefined) return reader(this, match.params);
+      }
+    }
     for (const area of this.areas) {
-      const read = area.readState(this, key);
+      const read = area.readState?.(this, key);
       if (read !== undefined) return read.value;
     }
     return undefined;
