@@ -82,6 +82,15 @@ export function printedValue(option: ParsedOption): string {
   return option.negated && option.value === "" ? "no" : option.value;
 }
 
+/**
+ * The key parse_params() prints for a custom parameter. For a bare `no-KEY`
+ * (or `no-KEY=`) it writes the handler's "no" into the option buffer, which
+ * the printed key points at, so the key prints as "no" as well.
+ */
+export function printedCustomKey(option: ParsedOption): string {
+  return option.negated && option.value === "" ? "no" : option.key;
+}
+
 /** Splits a list-style value into comma-separated elements, keeping empty ones (K3). */
 export function listElements(value: string): string[] {
   return value.split(",");

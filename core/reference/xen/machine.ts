@@ -8,7 +8,7 @@ import type { Spec, XenParams } from "../../../spec";
 import type { StepInput } from "../../interface";
 import { parseHex } from "../../hex";
 import type { Observation, StateRead } from "../observe";
-import { customHandlerArgument, parseBool, printedValue, splitOptions, type ParsedOption } from "./cmdline";
+import { customHandlerArgument, parseBool, printedCustomKey, printedValue, splitOptions, type ParsedOption } from "./cmdline";
 import { XenDomain } from "./domain";
 import { CaseModelError } from "../model-error";
 
@@ -112,15 +112,17 @@ export class XenMachine {
       return;
     }
     let rc: number;
+    let printedKey = option.key;
     if (declared.kind === "custom") {
       const handler = this.customHandler(option.name);
       const argument = customHandlerArgument(option);
       rc = argument === undefined ? -this.spec.errno.EINVAL : handler(this, argument);
+      printedKey = printedCustomKey(option);
     } else {
       // OPT_BOOL: parse_bool's -1 is passed through as rc=-1; the value itself is area-owned.
       rc = option.value === "" ? 0 : Math.min(parseBool(option.value), 0);
     }
-    if (rc !== 0) this.print({ msg: "param-invalid", param: option.key, value: printedValue(option), rc });
+    if (rc !== 0) this.print({ msg: "param-invalid", param: printedKey, value: printedValue(option), rc });
   }
 
   private customHandler(name: string): CustomParamHandler {
