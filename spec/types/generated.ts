@@ -7,6 +7,9 @@ export type Polarity = "accept" | "refuse";
  * A profile declared in spec/data/profiles.json.
  */
 export type ProfileName = string;
+/**
+ * An id in use, or one from DOMID_FIRST_RESERVED (0x7ff0) up, is refused with EEXIST, except DOMID_ANY (0x7ff5), which takes the next free id (domid_alloc(); spec/data/xen/model.json).
+ */
 export type Domid = number;
 /**
  * The raw `grant_opts` field of XEN_DOMCTL_createdomain, bypassing libxl (takes precedence over maxGrantVersion).
@@ -441,6 +444,9 @@ export interface CpuVulnerabilities {
  */
 export interface DomainConfig {
   domid?: Domid;
+  /**
+   * A PV type needs PV support in the build (and x86), hvm needs HVM support, else EINVAL; pv32 also needs PV32, else EOPNOTSUPP (xen-pv-abi-facts S11).
+   */
   type?: "pv64" | "pv32" | "hvm";
   /**
    * A control domain (dom0-like): passes XSM checks on other domains.
@@ -549,7 +555,7 @@ export interface PhysinfoStep {
   note?: string;
 }
 /**
- * The domain writes bytes into one of its own frames (no hypercall).
+ * The domain writes bytes into one of its own frames (no hypercall). A frame it does not own, or bytes past the end of the frame, give EFAULT.
  */
 export interface MemWriteStep {
   op: "mem_write";
@@ -571,7 +577,7 @@ export interface MemWriteArgs {
   bytes: string;
 }
 /**
- * The domain reads bytes from one of its own frames. Returns `bytes` as a hex string.
+ * The domain reads bytes from one of its own frames. Returns `bytes` as a hex string. A frame it does not own, or bytes past the end of the frame, give EFAULT.
  */
 export interface MemReadStep {
   op: "mem_read";
@@ -626,7 +632,7 @@ export interface GrantWriteArgs {
   transRef?: number;
 }
 /**
- * GTF_sub_page (v2 only): a byte range of the frame.
+ * GTF_sub_page and a byte range of the frame. The flag sits in the header both layouts share, so a version-1 entry carries it too (and then cannot be mapped), but only version 2 has room for the range.
  */
 export interface SubPage {
   offset: number;
@@ -986,6 +992,17 @@ export interface GnttabAbi {
     contains_pte: number;
   };
   pageSize: number;
+  /**
+   * Bits of each of an active entry's four pin counters (host/device, read-only/writable). A counter whose top bit is set takes no more pins (GNTPIN_cntr_width, GNTPIN_incr2oflow_mask).
+   */
+  pinCounterWidth: number;
+  /**
+   * The handles GNTTABOP_map_grant_ref hands out: pages of handles (one 4 KiB page of 16-byte struct grant_mapping), and how many pages a domain may use (opt_max_maptrack_frames).
+   */
+  maptrack: {
+    handlesPerPage: number;
+    maxPages: number;
+  };
 }
 /**
  * spec/data/grant-status.json: the value of each GNTST_* name.
@@ -1293,6 +1310,14 @@ export interface XenModel {
    * DOMID_SELF (0x7ff0).
    */
   domidSelf: number;
+  /**
+   * DOMID_FIRST_RESERVED (0x7ff0): XEN_DOMCTL_createdomain refuses this id and every one above with -EEXIST (domid_alloc()), except DOMID_ANY.
+   */
+  domidFirstReserved: number;
+  /**
+   * DOMID_ANY (0x7ff5): XEN_DOMCTL_createdomain takes the next free id after the one DOMID_ANY last took, wrapping to 1 (domid_alloc()).
+   */
+  domidAny: number;
 }
 /**
  * spec/data/xen-params.json: Xen command-line parameters the spec knows.

@@ -12,8 +12,8 @@ export class XenDomain {
   readonly vcpus: number;
   readonly frames = new Set<bigint>();
   private readonly memory = new Map<bigint, Uint8Array>();
-  /** Attached by the gnttab area when the domain is created. */
-  gnttab!: GrantTable;
+  /** Attached by the gnttab area when the domain is created; builds without CONFIG_GRANT_TABLE have none. */
+  gnttab?: GrantTable;
 
   constructor(config: Required<Pick<DomainConfig, "domid" | "type" | "privileged" | "ioResources" | "vcpus">>) {
     this.domid = config.domid;

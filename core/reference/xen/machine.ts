@@ -40,12 +40,16 @@ export interface XenArea {
 interface XenModelData {
   domainMemory: { frameStride: string; framesPerDomain: number };
   domidSelf: number;
+  domidFirstReserved: number;
+  domidAny: number;
 }
 
 export class XenMachine {
   readonly console: LogEntry[] = [];
   readonly domains = new Map<number, XenDomain>();
   booted = false;
+  /** The id DOMID_ANY last took (domid_alloc()'s domid_last). */
+  private lastAnyDomid = 0;
   private readonly model: XenModelData;
   private readonly params: XenParams;
   /** Per-area parsed options, keyed by area name; each area owns its entry's shape. */
@@ -142,14 +146,16 @@ export class XenMachine {
 
   /** XEN_DOMCTL_createdomain as the toolstack issues it; areas validate their parts. */
   createDomain(config: DomainConfig): { domid: number } | { errno: Errno } {
-    const domid = config.domid ?? 1;
-    if (this.domains.has(domid)) return { errno: "EEXIST" };
+    const domid = this.allocateDomid(config.domid ?? 1);
+    if (domid === undefined) return { errno: "EEXIST" };
     const hvm = config.type === "hvm";
     if (hvm ? !this.hvmBuilt : !this.pvBuilt) return { errno: "EINVAL" };
     for (const area of this.areas) {
       const refused = area.validateDomain?.(this, config);
       if (refused !== undefined) return { errno: refused };
     }
+    // A 32-bit PV guest is switched to compat mode after creation; without PV32 that fails (S11) and libxl destroys it.
+    if (config.type === "pv32" && !this.kconfig("PV32")) return { errno: "EOPNOTSUPP" };
     const domain = new XenDomain({
       domid,
       type: config.type ?? "pv64",
@@ -161,6 +167,22 @@ export class XenMachine {
     for (const frame of this.initialFrames(domid)) domain.frames.add(frame);
     this.domains.set(domid, domain);
     return { domid };
+  }
+
+  /**
+   * domid_alloc(): the requested id when it is free and below DOMID_FIRST_RESERVED; for DOMID_ANY the
+   * next free id after the one it last took, wrapping to 1 (0 is left to the boot domain).
+   */
+  private allocateDomid(requested: number): number | undefined {
+    const { domidAny, domidFirstReserved } = this.model;
+    if (requested !== domidAny) return requested < domidFirstReserved && !this.domains.has(requested) ? requested : undefined;
+    const free = (from: number, to: number): number | undefined => {
+      for (let domid = from; domid < to; domid++) if (!this.domains.has(domid)) return domid;
+      return undefined;
+    };
+    const domid = free(this.lastAnyDomid + 1, domidFirstReserved) ?? free(1, this.lastAnyDomid + 1);
+    if (domid !== undefined) this.lastAnyDomid = domid;
+    return domid;
   }
 
   /** The domain named by a hypercall argument (DOMID_SELF resolves to the caller). */

@@ -78,17 +78,23 @@ export const gnttabArea: XenArea = {
       parseGnttab(value, gnttabOptions(machine), choices(machine), machine.pvBuilt, machine.spec.errno.EINVAL),
   },
   initOptions(machine) {
-    machine.options.set(GNTTAB, defaultOptions(choices(machine), machine.xen.arch ?? "x86_64", machine.pvBuilt));
+    // Without CONFIG_GRANT_TABLE, opt_gnttab_max_version is the constant 0 and nothing grant-related is on.
+    const options = machine.kconfig("GRANT_TABLE")
+      ? defaultOptions(choices(machine), machine.xen.arch ?? "x86_64", machine.pvBuilt)
+      : { maxVersion: 0, transitive: false, transfer: false };
+    machine.options.set(GNTTAB, options);
   },
   validateDomain(machine, config): Errno | undefined {
-    if (!machine.kconfig("GRANT_TABLE")) return undefined;
     const opts = grantOpts(machine, config);
+    // The grant_table_init() stub of builds without grant tables refuses any option.
+    if (!machine.kconfig("GRANT_TABLE")) return opts === 0n ? undefined : "EINVAL";
     if ((opts & ~VERSION_MASK) !== 0n) return "EINVAL";
     const version = Number(opts & VERSION_MASK);
     if (version === 0 || version > gnttabOptions(machine).maxVersion) return "EINVAL";
     return undefined;
   },
   initDomain(machine, domain, config) {
+    if (!machine.kconfig("GRANT_TABLE")) return;
     domain.gnttab = new GrantTable(abi(machine), Number(grantOpts(machine, config) & VERSION_MASK));
   },
   operations: gnttabOperations,

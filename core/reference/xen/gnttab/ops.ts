@@ -24,6 +24,12 @@ import type { ActiveEntry, GrantTable } from "./table";
 
 const OKAY: GrantStatus = "GNTST_okay";
 
+/** The domain's grant table: every domain has one in builds with CONFIG_GRANT_TABLE, which are the only ones that get here. */
+function grantTable(domain: XenDomain): GrantTable {
+  if (domain.gnttab === undefined) throw new Error(`d${domain.domid} has no grant table`);
+  return domain.gnttab;
+}
+
 /** The hypercall exists only in builds with CONFIG_GRANT_TABLE. */
 function hypercallAbsent(machine: XenMachine): Observation | undefined {
   return machine.kconfig("GRANT_TABLE") ? undefined : errno("ENOSYS");
@@ -31,7 +37,9 @@ function hypercallAbsent(machine: XenMachine): Observation | undefined {
 
 function grantWrite(machine: XenMachine, args: GrantWriteArgs): Observation {
   const domain = machine.caller(args.dom ?? 1);
+  // Without CONFIG_GRANT_TABLE there is no grant table to write.
   const table = domain.gnttab;
+  if (table === undefined) return errno("ENOSYS");
   if (args.ref >= table.entryCount) return errno("EINVAL");
   const flags = table.abi.entryFlags;
   let bits = flags.types[args.type];
@@ -60,6 +68,12 @@ interface Pins {
 const noPins = (): Pins => ({ hostRead: 0, hostWrite: 0, devRead: 0, devWrite: 0 });
 const totalPins = (pins: Pins): number => pins.hostRead + pins.hostWrite + pins.devRead + pins.devWrite;
 const writePins = (pins: Pins): number => pins.hostWrite + pins.devWrite;
+
+/** GNTPIN_incr2oflow_mask: a counter the increment touches already has its top bit set. */
+function pinWouldOverflow(table: GrantTable, pins: Pins, increment: Pins): boolean {
+  const full = 2 ** (table.abi.pinCounterWidth - 1);
+  return (Object.keys(increment) as (keyof Pins)[]).some((kind) => increment[kind] > 0 && pins[kind] >= full);
+}
 
 /**
  * _set_status_v1()/_set_status_v2(): claims read (and, unless readonly, write)
@@ -103,29 +117,16 @@ function mapGrantRef(machine: XenMachine, args: GnttabMapArgs): Observation {
   }
   const granter = machine.domains.get(args.granter);
   if (granter === undefined) return grantStatus("GNTST_bad_domain");
-  const table = granter.gnttab;
-  if (args.ref >= table.entryCount) return grantStatus("GNTST_bad_gntref");
-
-  const existing = table.active.get(args.ref);
-  const pinned = existing !== undefined && totalPins(existing) > 0;
-  if (pinned && (existing.domid !== mapper.domid || existing.isSubPage)) return grantStatus("GNTST_general_error");
-  if (!pinned || (!readonly && writePins(existing) === 0)) {
-    const status = setStatus(table, args.ref, existing, readonly, true, mapper.domid);
-    if (status !== OKAY) return grantStatus(status);
+  const maptrack = grantTable(mapper);
+  // map_grant_ref() takes its handle before looking at the entry; on failure the handle goes back to the tail.
+  const handle = maptrack.takeHandle();
+  if (handle === undefined) return grantStatus("GNTST_no_space");
+  const status = pinForMap(grantTable(granter), granter, mapper, args.ref, readonly, increment);
+  if (status !== OKAY) {
+    maptrack.releaseHandle(handle);
+    return grantStatus(status);
   }
-  const act: ActiveEntry = pinned
-    ? existing
-    : { ...noPins(), domid: mapper.domid, frame: table.entry(args.ref).frame, isSubPage: false };
-  if (!pinned && !granter.owns(act.frame)) {
-    reduceStatus(table, args.ref, act);
-    return grantStatus("GNTST_bad_page");
-  }
-  act.hostRead += increment.hostRead;
-  act.hostWrite += increment.hostWrite;
-  act.devRead += increment.devRead;
-  act.devWrite += increment.devWrite;
-  table.active.set(args.ref, act);
-  const handle = mapper.gnttab.addMapping({
+  maptrack.maptrack.set(handle, {
     granter: granter.domid,
     ref: args.ref,
     host: names.has("host_map"),
@@ -135,15 +136,40 @@ function mapGrantRef(machine: XenMachine, args: GnttabMapArgs): Observation {
   return grantStatus(OKAY, { handle });
 }
 
+/** The entry checks of map_grant_ref(): pins entry `ref` of `granter` for `mapper`, or says why not. */
+function pinForMap(table: GrantTable, granter: XenDomain, mapper: XenDomain, ref: number, readonly: boolean, increment: Pins): GrantStatus {
+  if (ref >= table.entryCount) return "GNTST_bad_gntref";
+  const existing = table.active.get(ref);
+  const pinned = existing !== undefined && totalPins(existing) > 0;
+  if (pinned && (existing.domid !== mapper.domid || pinWouldOverflow(table, existing, increment) || existing.isSubPage)) {
+    return "GNTST_general_error";
+  }
+  if (!pinned || (!readonly && writePins(existing) === 0)) {
+    const status = setStatus(table, ref, existing, readonly, true, mapper.domid);
+    if (status !== OKAY) return status;
+  }
+  const act: ActiveEntry = pinned ? existing : { ...noPins(), domid: mapper.domid, frame: table.entry(ref).frame, isSubPage: false };
+  if (!pinned && !granter.owns(act.frame)) {
+    reduceStatus(table, ref, act);
+    return "GNTST_bad_page";
+  }
+  act.hostRead += increment.hostRead;
+  act.hostWrite += increment.hostWrite;
+  act.devRead += increment.devRead;
+  act.devWrite += increment.devWrite;
+  table.active.set(ref, act);
+  return OKAY;
+}
+
 function unmapGrantRef(machine: XenMachine, args: GnttabUnmapArgs): Observation {
   const absent = hypercallAbsent(machine);
   if (absent) return absent;
   const mapper = machine.caller(args.dom ?? 1);
-  const mapping = mapper.gnttab.maptrack.get(args.handle);
+  const mapping = grantTable(mapper).maptrack.get(args.handle);
   if (mapping === undefined) return grantStatus("GNTST_bad_handle");
   const granter = machine.domains.get(mapping.granter);
   if (granter === undefined) return grantStatus("GNTST_bad_domain");
-  const table = granter.gnttab;
+  const table = grantTable(granter);
   const act = table.active.get(mapping.ref);
   if (act !== undefined) {
     if (mapping.host) act[mapping.readonly ? "hostRead" : "hostWrite"] -= 1;
@@ -151,7 +177,7 @@ function unmapGrantRef(machine: XenMachine, args: GnttabUnmapArgs): Observation 
     reduceStatus(table, mapping.ref, act);
     if (totalPins(act) === 0) table.active.delete(mapping.ref);
   }
-  mapper.gnttab.maptrack.delete(args.handle);
+  grantTable(mapper).releaseHandle(args.handle);
   return grantStatus(OKAY);
 }
 
@@ -178,14 +204,16 @@ function acquireForCopy(
   readonly: boolean,
   allowTransitive: boolean,
 ): Claim {
-  const table = rd.gnttab;
+  const table = grantTable(rd);
   if (ref >= table.entryCount) return { status: "GNTST_bad_gntref" };
   const flags = table.abi.entryFlags;
   const existing = table.active.get(ref);
   const pinned = existing !== undefined && totalPins(existing) > 0;
-  if (pinned && existing.domid !== ldomid) return { status: "GNTST_general_error" };
   const increment = noPins();
   increment[readonly ? "hostRead" : "hostWrite"] = 1;
+  if (pinned && (existing.domid !== ldomid || pinWouldOverflow(table, existing, increment))) {
+    return { status: "GNTST_general_error" };
+  }
   const needsStatus = !pinned || (!readonly && writePins(existing) === 0);
   const entry = table.entry(ref);
 
@@ -256,7 +284,7 @@ function claimBuffer(machine: XenMachine, caller: XenDomain, side: CopyBuffer, r
   }
   const frame = parseHex(side.frame ?? "0x0");
   if (!domain.owns(frame)) return { status: "GNTST_bad_page" };
-  return { buffer: { owner: domain, frame, offset: 0, length: domain.gnttab.abi.pageSize, release: () => undefined } };
+  return { buffer: { owner: domain, frame, offset: 0, length: grantTable(domain).abi.pageSize, release: () => undefined } };
 }
 
 function copy(machine: XenMachine, args: GnttabCopyArgs): Observation {
@@ -285,7 +313,7 @@ function copy(machine: XenMachine, args: GnttabCopyArgs): Observation {
 
 /** gnttab_copy_buf(): page bounds first (bad_copy_arg), then the granted range (general_error). */
 function copyBytes(args: GnttabCopyArgs, source: ClaimedBuffer, dest: ClaimedBuffer): GrantStatus {
-  const pageSize = source.owner.gnttab.abi.pageSize;
+  const pageSize = grantTable(source.owner).abi.pageSize;
   const sourceOffset = args.source.offset ?? 0;
   const destOffset = args.dest.offset ?? 0;
   if (sourceOffset + args.len > pageSize || destOffset + args.len > pageSize) return "GNTST_bad_copy_arg";
@@ -300,7 +328,7 @@ function copyBytes(args: GnttabCopyArgs, source: ClaimedBuffer, dest: ClaimedBuf
 function setVersion(machine: XenMachine, args: GnttabSetVersionArgs): Observation {
   const absent = hypercallAbsent(machine);
   if (absent) return absent;
-  const table = machine.caller(args.dom ?? 1).gnttab;
+  const table = grantTable(machine.caller(args.dom ?? 1));
   const done = (result: "ok" | "EINVAL" | "ENOSYS" | "EBUSY" | "ERANGE"): Observation =>
     result === "ok" ? ok({ version: table.version }) : errno(result, { version: table.version });
   if (args.version !== 1 && args.version !== 2) return done("EINVAL");
@@ -334,7 +362,7 @@ function getVersion(machine: XenMachine, args: GnttabGetVersionArgs): Observatio
   const target = machine.lookup(args.target, caller);
   if (target === undefined) return errno("ESRCH");
   if (!xsmTarget(caller, target)) return errno("EPERM");
-  return ok({ version: target.gnttab.version });
+  return ok({ version: grantTable(target).version });
 }
 
 function getStatusFrames(machine: XenMachine, args: GnttabGetStatusFramesArgs): Observation {
@@ -345,8 +373,16 @@ function getStatusFrames(machine: XenMachine, args: GnttabGetStatusFramesArgs): 
   const target = machine.lookup(args.target, caller);
   if (target === undefined) return grantStatus("GNTST_bad_domain");
   if (!xsmTarget(caller, target)) return grantStatus("GNTST_permission_denied");
-  if (args.nrFrames > target.gnttab.statusFrames) return grantStatus("GNTST_general_error");
+  if (args.nrFrames > grantTable(target).statusFrames) return grantStatus("GNTST_general_error");
   return grantStatus(OKAY, { frames: args.nrFrames });
+}
+
+/** Whether any domain's active entry holds `frame` pinned (a grant mapping keeps a page reference). */
+function mappedThroughGrant(machine: XenMachine, frame: bigint): boolean {
+  for (const domain of machine.domains.values()) {
+    for (const active of domain.gnttab?.active.values() ?? []) if (active.frame === frame && totalPins(active) > 0) return true;
+  }
+  return false;
 }
 
 /** gnttab_transfer() (G11): refused outright when transfers are off; otherwise per-op statuses. */
@@ -357,15 +393,17 @@ function transfer(machine: XenMachine, args: GnttabTransferArgs): Observation {
   const caller = machine.caller(args.dom ?? 1);
   const frame = parseHex(args.frame);
   if (!caller.owns(frame)) return grantStatus("GNTST_bad_page");
+  // steal_page() refuses a translated (HVM) guest's pages (-EOPNOTSUPP), and pages with extra
+  // references, such as a frame still mapped through a grant (-EINVAL): the caller keeps the frame.
+  if (!caller.isPv) return grantStatus("GNTST_general_error");
+  if (mappedThroughGrant(machine, frame)) return grantStatus("GNTST_bad_page");
   // The frame is stolen before the target is checked: on any later failure Xen frees it, so the caller loses it.
   const target = machine.domains.get(args.target);
   const table = target?.gnttab;
-  const flags = caller.gnttab.abi.entryFlags;
+  const flags = grantTable(caller).abi.entryFlags;
   const entry = table !== undefined && args.ref < table.entryCount ? table.entry(args.ref) : undefined;
-  const accepts =
-    entry !== undefined &&
-    (entry.flags & flags.typeMask) === flags.types.accept_transfer &&
-    entry.domid === caller.domid;
+  // gnttab_prepare_for_transfer() compares the whole flags word: no readonly or earlier transfer bits.
+  const accepts = entry !== undefined && entry.flags === flags.types.accept_transfer && entry.domid === caller.domid;
   if (target === undefined || entry === undefined || !accepts) {
     caller.frames.delete(frame);
     return grantStatus(target === undefined ? "GNTST_bad_domain" : "GNTST_general_error");
