@@ -10,9 +10,13 @@ import { EXIT, UsageError, type Command } from "./commands/common";
 const COMMANDS: Record<string, () => Command> = {
   run: () => (require("./commands/run") as typeof import("./commands/run")).runCommand,
   coverage: () => (require("./commands/coverage") as typeof import("./commands/coverage")).coverageCommand,
+  generate: () => (require("./commands/generate") as typeof import("./commands/generate")).generateCommand,
+  report: () => (require("./commands/report") as typeof import("./commands/report")).reportCommand,
+  diff: () => (require("./commands/diff") as typeof import("./commands/diff")).diffCommand,
+  merge: () => (require("./commands/merge") as typeof import("./commands/merge")).mergeCommand,
 };
 
-const EXIT_CODES = `exit codes: 0 as expected · 1 unexpected results · 2 usage or configuration error · 3 the core could not be started`;
+const EXIT_CODES = `exit codes: 0 as expected · 1 unexpected results · 2 usage or configuration error · 3 the core could not be started · 70 internal error`;
 
 function usage(only?: string): string {
   const names = only === undefined ? Object.keys(COMMANDS) : [only];

@@ -80,9 +80,14 @@ export function loadCaseText(file: string, text: string, spec: Spec): LoadResult
   return { ok: true, file, area: area as AreaName, data: testCase };
 }
 
-export function loadCaseFile(path: string, spec: Spec, cwd: string = process.cwd()): LoadResult {
+/** How results name a file: relative to the working directory when inside it, else as given. */
+export function reportedPath(path: string, cwd: string = process.cwd()): string {
   const rel = relative(cwd, path);
-  const file = rel === "" || rel.startsWith("..") ? path : rel;
+  return rel === "" || rel.startsWith("..") ? path : rel;
+}
+
+export function loadCaseFile(path: string, spec: Spec, cwd: string = process.cwd()): LoadResult {
+  const file = reportedPath(path, cwd);
   let text: string;
   try {
     text = readFileSync(path, "utf8");

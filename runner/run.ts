@@ -10,7 +10,8 @@ import type { CaseInput, CaseOutcome, Core } from "../core/interface";
 import { expectationFor, polarityIn } from "./case-checks";
 import { compareStep } from "./compare";
 import { discoverCaseFiles } from "./discover";
-import { formatProblem, loadCaseFile, type LoadedCase } from "./loader";
+import { formatProblem, loadCaseFile, reportedPath, type LoadedCase } from "./loader";
+import { planShards, type ShardSelector } from "./shard";
 import { stripCase } from "./strip";
 import { validator } from "./validators";
 import { packageVersion } from "../spec/paths";
@@ -25,11 +26,15 @@ export interface RunOptions {
   detail?: "failures" | "all";
   /** Called with each finished result, e.g. for progress output. */
   onResult?: (result: CaseResult) => void;
+  /** Run only this shard of the case files (--shard k/n), weighed by durations recorded in a previous report when given. */
+  shard?: ShardSelector & { durations?: ReadonlyMap<string, number> };
 }
 
 interface WorkItem {
   loaded: LoadedCase;
   profile: string;
+  /** The profile's position in the case. */
+  rank: number;
   input: CaseInput;
 }
 
@@ -121,18 +126,33 @@ function judge(item: WorkItem, outcome: CaseOutcome, detail: "failures" | "all")
   return detail === "all" ? { ...result, steps: reports } : result;
 }
 
+/**
+ * The order of results in a report: by file name (code units, never the
+ * locale), then by the position of the profile in the case. It depends on
+ * neither batching nor sharding, so merged shards line up with a whole run.
+ */
+export function compareResultOrder(a: { file: string; rank: number }, b: { file: string; rank: number }): number {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  return a.rank - b.rank;
+}
+
 export async function runSuite(core: Core, spec: Spec, options: RunOptions): Promise<Report> {
   const startedAt = new Date();
   const started = performance.now();
   const batchSize = options.batchSize ?? DEFAULT_BATCH;
   const detail = options.detail ?? "failures";
-  const results: CaseResult[] = [];
-  const emit = (result: CaseResult): void => {
-    results.push(result);
+  const ranked: { result: CaseResult; file: string; rank: number }[] = [];
+  /** `rank` orders a file's results: its profile's position in the case, -1 for results tied to no profile. */
+  const emit = (result: CaseResult, rank = -1): void => {
+    ranked.push({ result, file: result.file, rank });
     options.onResult?.(result);
   };
   const { files, missing } = discoverCaseFiles(options.paths);
+  const plan = options.shard && planShards([...missing, ...files.map((path) => reportedPath(path))], options.shard.count, options.shard.durations);
+  // Every shard loads every file (so duplicate ids are found across shards) but runs and reports only its own.
+  const inShard = (file: string): boolean => plan === undefined || plan.assignment.get(file) === options.shard?.index;
   for (const path of missing) {
+    if (!inShard(path)) continue;
     emit({ id: null, profile: null, file: path, area: null, status: "error", durationMs: 0, reason: `${path}: no such file or directory`, problems: [{ pointer: "", message: "no such file or directory" }] });
   }
   const seen = new Map<string, string>();
@@ -151,14 +171,16 @@ export async function runSuite(core: Core, spec: Spec, options: RunOptions): Pro
     }
     batch.forEach((item, i) => {
       const outcome = outcomes[i] ?? { kind: "errored", message: "the core returned no outcome for this case" };
-      emit(judge(item, outcome, detail));
+      emit(judge(item, outcome, detail), item.rank);
     });
   };
 
   for (let start = 0; start < files.length; start += LOAD_CHUNK) {
     for (const path of files.slice(start, start + LOAD_CHUNK)) {
       const loaded = loadCaseFile(path, spec);
+      const mine = inShard(loaded.file);
       if (!loaded.ok) {
+        if (!mine) continue;
         emit({
           id: loaded.id ?? null,
           profile: null,
@@ -174,24 +196,27 @@ export async function runSuite(core: Core, spec: Spec, options: RunOptions): Pro
       const id = loaded.data.id;
       const first = seen.get(id);
       if (first !== undefined) {
+        if (!mine) continue;
         emit({ ...baseResult(loaded, null), status: "error", reason: `${loaded.file}: duplicate case id "${id}" (first defined in ${first})`, problems: [{ pointer: "/id", message: `duplicate case id "${id}"`, found: `also in ${first}` }] });
         continue;
       }
       seen.set(id, loaded.file);
-      for (const profile of loaded.data.profiles) {
+      if (!mine) continue;
+      for (const [rank, profile] of loaded.data.profiles.entries()) {
         if (options.profiles !== undefined && !options.profiles.includes(profile)) continue;
         const why = unsupported(core, loaded, profile);
         if (why !== undefined) {
-          emit({ ...baseResult(loaded, profile), status: "skip", reason: why });
+          emit({ ...baseResult(loaded, profile), status: "skip", reason: why }, rank);
           continue;
         }
-        pending.push({ loaded, profile, input: stripCase(loaded.data, loaded.area, profile) });
+        pending.push({ loaded, profile, rank, input: stripCase(loaded.data, loaded.area, profile) });
         if (pending.length >= batchSize) await flush();
       }
     }
   }
   await flush();
 
+  const results = ranked.sort(compareResultOrder).map((entry) => entry.result);
   const counts = countResults(results);
   return {
     reportVersion: 1,
@@ -203,6 +228,7 @@ export async function runSuite(core: Core, spec: Spec, options: RunOptions): Pro
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
       durationMs: performance.now() - started,
+      ...(plan && options.shard ? { shard: { index: options.shard.index, count: options.shard.count, balance: plan.balance, plan: plan.plan } } : {}),
     },
     counts,
     ok: resultsOk(counts),

@@ -1,7 +1,9 @@
 /* eslint-disable @typescript-eslint/no-require-imports */
 import type { Core } from "../../core/interface";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { casePaths, EXIT, asUsageError, UsageError, type Command } from "./common";
+import type { RenderContext } from "./outputs";
 
 export const runCommand: Command = {
   summary: "run case files (default: the bundled cases/) against a core",
@@ -10,7 +12,16 @@ export const runCommand: Command = {
   --report-dir DIR  where report.json goes (default: hvabi-report)
   --detail all      keep expected-vs-observed steps for passing results too
   --batch-size N    cases per round trip to the core (default: 64)
-  --quiet           print only the final line`,
+  --quiet           print only the final line
+  --format NAME[=FILE]
+                    also write junit, markdown, github or html (repeatable); without =FILE,
+                    junit.xml, summary.md and report.html go in --report-dir, github to stdout
+  --baseline FILE   exit 1 only on unexpected results: failures the baseline does not list,
+                    and listed failures that now pass
+  --update-baseline rewrite --baseline FILE so that this run is as expected
+  --shard K/N       run only part K of N of the case files (a deterministic split)
+  --durations-from REPORT
+                    balance the shards by the durations recorded in a previous report.json`,
   async run(args) {
     const { values, positionals } = asUsageError(() =>
       parseArgs({
@@ -23,12 +34,39 @@ export const runCommand: Command = {
           detail: { type: "string", default: "failures" },
           "batch-size": { type: "string" },
           quiet: { type: "boolean", default: false },
+          format: { type: "string", multiple: true },
+          baseline: { type: "string" },
+          "update-baseline": { type: "boolean", default: false },
+          shard: { type: "string" },
+          "durations-from": { type: "string" },
         },
       }),
     );
     if (values.detail !== "failures" && values.detail !== "all") throw new UsageError(`--detail must be "failures" or "all", not "${values.detail}"`);
     const batchSize = values["batch-size"] === undefined ? undefined : Number(values["batch-size"]);
     if (batchSize !== undefined && !(Number.isInteger(batchSize) && batchSize > 0)) throw new UsageError("--batch-size must be a positive integer");
+
+    const outputs = require("./outputs") as typeof import("./outputs");
+    const formats = outputs.parseFormats(values.format).map((request) => {
+      const file = request.file ?? outputs.DEFAULT_FILE[request.format];
+      return file === undefined || request.file !== undefined ? request : { ...request, file: join(values["report-dir"], file) };
+    });
+    if (formats.some((request) => request.format === "terminal")) throw new UsageError("--format terminal: hvabi run always prints the terminal summary");
+    const { parseShard, durationsByFile } = require("../shard") as typeof import("../shard");
+    const shard = values.shard === undefined ? undefined : parseShard(values.shard);
+    if (typeof shard === "string") throw new UsageError(shard);
+    if (values["durations-from"] !== undefined && shard === undefined) throw new UsageError("--durations-from balances shards: give --shard K/N too");
+    if (shard !== undefined && values["update-baseline"]) {
+      throw new UsageError("--update-baseline needs the whole run: merge the shards, then `hvabi report merged.json --baseline FILE --update-baseline`");
+    }
+    const baseline = outputs.prepareBaseline(values.baseline, values["update-baseline"]);
+    if (typeof baseline === "string") return outputs.inputProblem(baseline);
+    let durations: Map<string, number> | undefined;
+    if (values["durations-from"] !== undefined) {
+      const previous = outputs.readReports([values["durations-from"]]);
+      if (typeof previous === "string") return outputs.inputProblem(`--durations-from: ${previous}`);
+      durations = durationsByFile(previous[0]!.report);
+    }
 
     const { loadSpec } = require("../../spec") as typeof import("../../spec");
     const { runSuite } = require("../run") as typeof import("../run");
@@ -56,11 +94,32 @@ export const runCommand: Command = {
         ...(values.profile ? { profiles: values.profile } : {}),
         ...(batchSize ? { batchSize } : {}),
         detail: values.detail,
+        ...(shard ? { shard: { ...shard, ...(durations ? { durations } : {}) } } : {}),
       });
       const written = writeReport(values["report-dir"], report);
-      const text = terminal.renderTerminal(report, { color: terminal.shouldColor(process.stdout) });
+      const color = terminal.shouldColor(process.stdout);
+      const text = terminal.renderTerminal(report, { color });
       process.stdout.write(values.quiet ? `${text.trimEnd().split("\n").slice(-1).join("\n")}\n` : text);
       process.stdout.write(`report: ${written}\n`);
+      if (report.run.shard) {
+        const { index, count, balance } = report.run.shard;
+        process.stdout.write(`shard ${index}/${count}: balanced by ${balance === "durations" ? "recorded durations" : "count"}${durations && balance === "count" ? " (no file of --durations-from matched this run's files)" : ""}\n`);
+      }
+      const context: RenderContext = { color };
+      if (baseline !== undefined) {
+        const judged = outputs.judge(report, baseline);
+        if (typeof judged === "string") return outputs.inputProblem(judged);
+        if (judged.note) process.stdout.write(`${judged.note}\n`);
+        context.gate = { verdict: judged.verdict, baseline: baseline.path };
+      }
+      const { labelReports } = require("../../reports/labels") as typeof import("../../reports/labels");
+      for (const file of outputs.emitFormats(formats, labelReports([{ source: written, report }]), context)) process.stdout.write(`wrote ${file}\n`);
+      if (context.gate) {
+        const { renderGateTerminal } = require("../../reports/gate-terminal") as typeof import("../../reports/gate-terminal");
+        const verdict = renderGateTerminal(context.gate.verdict, context.gate.baseline, { color });
+        process.stdout.write(values.quiet ? `${verdict.trimEnd().split("\n").slice(-1).join("\n")}\n` : verdict);
+        return context.gate.verdict.ok ? EXIT.ok : EXIT.unexpected;
+      }
       return report.ok ? EXIT.ok : EXIT.unexpected;
     } finally {
       await core.close();

@@ -10,7 +10,11 @@ export class XenDomain {
   readonly privileged: boolean;
   readonly ioResources: boolean;
   readonly vcpus: number;
-  readonly frames = new Set<bigint>();
+  /** The frames given at creation: [first, first + count). */
+  private allocation = { first: 0n, count: 0n };
+  /** Frames that left or joined the domain after creation (grant transfer). */
+  private readonly givenAway = new Set<bigint>();
+  private readonly received = new Set<bigint>();
   private readonly memory = new Map<bigint, Uint8Array>();
   /** Attached by the gnttab area when the domain is created; builds without CONFIG_GRANT_TABLE have none. */
   gnttab?: GrantTable;
@@ -27,8 +31,21 @@ export class XenDomain {
     return this.type !== "hvm";
   }
 
+  /** Gives the domain its initial frames (a contiguous block: kept as a range, not a set of thousands). */
+  allocate(first: bigint, count: number): void {
+    this.allocation = { first, count: BigInt(count) };
+  }
+
   owns(frame: bigint): boolean {
-    return this.frames.has(frame);
+    if (this.received.has(frame)) return true;
+    const { first, count } = this.allocation;
+    return frame >= first && frame < first + count && !this.givenAway.has(frame);
+  }
+
+  /** The frame leaves the domain (freed, or given to another). */
+  loseFrame(frame: bigint): void {
+    if (!this.received.delete(frame)) this.givenAway.add(frame);
+    this.memory.delete(frame);
   }
 
   /** The frame's bytes (zero-filled on first touch). */
@@ -43,10 +60,10 @@ export class XenDomain {
 
   /** Moves a frame, with its contents, to another domain (grant transfer). */
   giveFrame(frame: bigint, to: XenDomain): void {
-    this.frames.delete(frame);
-    to.frames.add(frame);
     const bytes = this.memory.get(frame);
-    this.memory.delete(frame);
+    this.loseFrame(frame);
+    to.givenAway.delete(frame);
+    if (!to.owns(frame)) to.received.add(frame);
     if (bytes !== undefined) to.memory.set(frame, bytes);
   }
 }

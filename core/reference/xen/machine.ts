@@ -137,11 +137,9 @@ export class XenMachine {
     throw new Error(`parameter ${name} is declared in spec/data/xen-params.json but no area implements it`);
   }
 
-  /** The frames a new domain owns (spec/data/xen/model.json). */
-  initialFrames(domid: number): bigint[] {
-    const stride = parseHex(this.model.domainMemory.frameStride);
-    const first = BigInt(domid) * stride;
-    return Array.from({ length: this.model.domainMemory.framesPerDomain }, (_, i) => first + BigInt(i));
+  /** The first frame a new domain owns; it owns framesPerDomain from there (spec/data/xen/model.json). */
+  private firstFrame(domid: number): bigint {
+    return BigInt(domid) * parseHex(this.model.domainMemory.frameStride);
   }
 
   /** XEN_DOMCTL_createdomain as the toolstack issues it; areas validate their parts. */
@@ -164,7 +162,7 @@ export class XenMachine {
       vcpus: config.vcpus ?? 1,
     });
     for (const area of this.areas) area.initDomain?.(this, domain, config);
-    for (const frame of this.initialFrames(domid)) domain.frames.add(frame);
+    domain.allocate(this.firstFrame(domid), this.model.domainMemory.framesPerDomain);
     this.domains.set(domid, domain);
     return { domid };
   }

@@ -405,7 +405,7 @@ function transfer(machine: XenMachine, args: GnttabTransferArgs): Observation {
   // gnttab_prepare_for_transfer() compares the whole flags word: no readonly or earlier transfer bits.
   const accepts = entry !== undefined && entry.flags === flags.types.accept_transfer && entry.domid === caller.domid;
   if (target === undefined || entry === undefined || !accepts) {
-    caller.frames.delete(frame);
+    caller.loseFrame(frame);
     return grantStatus(target === undefined ? "GNTST_bad_domain" : "GNTST_general_error");
   }
   caller.giveFrame(frame, target);

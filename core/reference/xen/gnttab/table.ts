@@ -43,9 +43,10 @@ export class GrantTable {
   version: 1 | 2 = 1;
   readonly maxVersion: number;
   readonly abi: GnttabAbi;
-  private shared: SharedEntry[];
-  /** v2 status words (GTF_reading/GTF_writing), one per entry. */
-  private status: number[] = [];
+  /** Entries the guest has written; every other entry reads as zero (sparse: tables are mostly empty). */
+  private shared = new Map<number, SharedEntry>();
+  /** v2 status words (GTF_reading/GTF_writing) of the entries that have one. */
+  private status = new Map<number, number>();
   statusFrames = 0;
   readonly active = new Map<number, ActiveEntry>();
   /** Mappings this domain made, by handle. */
@@ -58,7 +59,6 @@ export class GrantTable {
   constructor(abi: GnttabAbi, maxVersion: number) {
     this.abi = abi;
     this.maxVersion = maxVersion;
-    this.shared = Array.from({ length: this.entryCount }, emptyEntry);
   }
 
   /** nr_grant_entries(): entries in the current layout. */
@@ -68,19 +68,24 @@ export class GrantTable {
   }
 
   entry(ref: number): SharedEntry {
-    const entry = this.shared[ref];
-    if (entry === undefined) throw new Error(`grant ref ${ref} beyond the table`);
+    if (!Number.isInteger(ref) || ref < 0 || ref >= this.entryCount) throw new Error(`grant ref ${ref} beyond the table`);
+    let entry = this.shared.get(ref);
+    if (entry === undefined) {
+      entry = emptyEntry();
+      this.shared.set(ref, entry);
+    }
     return entry;
   }
 
   write(ref: number, entry: SharedEntry): void {
     const frameMask = this.version === 1 ? (1n << BigInt(this.abi.v1FrameBits)) - 1n : (1n << 64n) - 1n;
-    this.shared[ref] = {
+    this.entry(ref);
+    this.shared.set(ref, {
       flags: entry.flags & 0xffff,
       domid: entry.domid & 0xffff,
       word1: this.version === 1 ? 0 : entry.word1 >>> 0,
       frame: entry.frame & frameMask,
-    };
+    });
   }
 
   type(ref: number): number {
@@ -90,17 +95,17 @@ export class GrantTable {
   /** The GTF_reading/GTF_writing bits: in the entry for v1, in the status frame for v2. */
   accessFlags(ref: number): number {
     const mask = this.abi.entryFlags.reading | this.abi.entryFlags.writing;
-    return (this.version === 1 ? this.entry(ref).flags : (this.status[ref] ?? 0)) & mask;
+    return (this.version === 1 ? this.entry(ref).flags : (this.status.get(ref) ?? 0)) & mask;
   }
 
   setAccessFlags(ref: number, bits: number): void {
     if (this.version === 1) this.entry(ref).flags |= bits;
-    else this.status[ref] = (this.status[ref] ?? 0) | bits;
+    else this.status.set(ref, (this.status.get(ref) ?? 0) | bits);
   }
 
   clearAccessFlags(ref: number, bits: number): void {
     if (this.version === 1) this.entry(ref).flags &= ~bits;
-    else this.status[ref] = (this.status[ref] ?? 0) & ~bits;
+    else this.status.set(ref, (this.status.get(ref) ?? 0) & ~bits);
   }
 
   isPinned(ref: number): boolean {
@@ -145,21 +150,21 @@ export class GrantTable {
       if (this.version === 1) {
         kept.push({ ...entry });
       } else if ((entry.flags & entryFlags.typeMask) === entryFlags.types.permit_access) {
-        kept.push({ flags: entry.flags | (this.status[ref] ?? 0), domid: entry.domid, word1: 0, frame: entry.frame });
+        kept.push({ flags: entry.flags | (this.status.get(ref) ?? 0), domid: entry.domid, word1: 0, frame: entry.frame });
       } else {
         kept.push(emptyEntry());
       }
     }
     this.statusFrames = to === 2 ? this.abi.statusFramesV2 : 0;
     this.version = to;
-    this.shared = Array.from({ length: this.entryCount }, emptyEntry);
-    this.status = to === 2 ? new Array<number>(this.entryCount).fill(0) : [];
+    this.shared = new Map();
+    this.status = new Map();
     kept.forEach((entry, ref) => {
       if (to === 1) {
-        this.shared[ref] = entry;
+        this.shared.set(ref, entry);
       } else {
-        this.status[ref] = entry.flags & accessMask;
-        this.shared[ref] = { flags: entry.flags & ~accessMask, domid: entry.domid, word1: 0, frame: entry.frame };
+        this.status.set(ref, entry.flags & accessMask);
+        this.shared.set(ref, { flags: entry.flags & ~accessMask, domid: entry.domid, word1: 0, frame: entry.frame });
       }
     });
   }
