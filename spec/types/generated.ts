@@ -379,11 +379,11 @@ export interface Config {
  */
 export interface XenConfig {
   /**
-   * The bootloader command line, exactly as a user would write it (e.g. `gnttab=max-ver:1 smap=hvm`).
+   * The bootloader command line, exactly as a user would write it (e.g. `gnttab=max-ver:1 smap=hvm`). Xen reads it as a C string: it ends at the first NUL.
    */
   cmdline?: string;
   /**
-   * CONFIG_CMDLINE: parsed before the bootloader command line.
+   * CONFIG_CMDLINE: parsed before the bootloader command line; also a C string, ending at the first NUL.
    */
   builtinCmdline?: string;
   /**
@@ -954,11 +954,11 @@ export interface KvmConfig1 {}
  */
 export interface XenConfig1 {
   /**
-   * The bootloader command line, exactly as a user would write it (e.g. `gnttab=max-ver:1 smap=hvm`).
+   * The bootloader command line, exactly as a user would write it (e.g. `gnttab=max-ver:1 smap=hvm`). Xen reads it as a C string: it ends at the first NUL.
    */
   cmdline?: string;
   /**
-   * CONFIG_CMDLINE: parsed before the bootloader command line.
+   * CONFIG_CMDLINE: parsed before the bootloader command line; also a C string, ending at the first NUL.
    */
   builtinCmdline?: string;
   /**

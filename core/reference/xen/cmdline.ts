@@ -48,10 +48,14 @@ export interface ParsedOption {
   value: string;
 }
 
-/** Splits a command line the way parse_params() does: on spaces only, at the first `=`, with truncation. */
+/**
+ * Splits a command line the way parse_params() does: on spaces only, at the first `=`, with truncation.
+ * The command line is a C string to Xen, so it ends at the first NUL.
+ */
 export function splitOptions(cmdline: string): ParsedOption[] {
   const options: ParsedOption[] = [];
-  for (const raw of cmdline.split(" ")) {
+  const nul = cmdline.indexOf("\0");
+  for (const raw of (nul >= 0 ? cmdline.slice(0, nul) : cmdline).split(" ")) {
     if (raw === "") continue;
     const option = raw.slice(0, MAX_PARAM_SIZE - 1);
     const eq = option.indexOf("=");
