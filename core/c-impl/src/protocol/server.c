@@ -14,6 +14,7 @@
 #include "io.h"
 
 enum {
+    EXIT_OUT_OF_MEMORY = 1,
     EXIT_PROTOCOL_ERROR = 2,
     EXIT_OUTPUT_CLOSED = 3,
 };
@@ -46,17 +47,20 @@ static int protocol_error(struct server *server, const char *format, ...)
     return EXIT_PROTOCOL_ERROR;
 }
 
-static bool send(struct server *server)
+/* Writes the buffered response: -1 when done, else the exit status. */
+static int send(struct server *server)
 {
     if (server->out.failed) {
         fprintf(stderr, CORE_NAME ": out of memory while writing a response\n");
-        return false;
+        return EXIT_OUT_OF_MEMORY;
     }
-    bool ok = write_all(server->out_fd, server->out.data, server->out.length);
+    bool written = write_all(server->out_fd, server->out.data, server->out.length);
     json_writer_clear(&server->out);
-    if (!ok)
+    if (!written) {
         fprintf(stderr, CORE_NAME ": the runner stopped reading (stdout closed)\n");
-    return ok;
+        return EXIT_OUTPUT_CLOSED;
+    }
+    return -1;
 }
 
 static void emit_string(void *context, const char *name)
@@ -64,7 +68,7 @@ static void emit_string(void *context, const char *name)
     json_string(context, name);
 }
 
-static bool hello(struct server *server)
+static int hello(struct server *server)
 {
     struct json_writer *out = &server->out;
     json_begin_object(out);
@@ -116,8 +120,9 @@ static int handle_run(struct server *server, const struct json_value *request)
         return protocol_error(server, "`run` needs `cases`, an array of cases");
     for (const struct json_value *item = cases->u.first; item != NULL; item = item->next) {
         execute_case(item, batch->u.integer, &server->case_arena, &server->out);
-        if (!send(server))
-            return EXIT_OUTPUT_CLOSED;
+        int status = send(server);
+        if (status >= 0)
+            return status;
     }
     return -1;
 }
@@ -140,7 +145,7 @@ static int handle_line(struct server *server, char *line, size_t length)
             fprintf(stderr, CORE_NAME ": the runner speaks protocol %" PRId64 "; this core speaks %d\n",
                     protocol->u.integer, PROTOCOL_VERSION);
         server->started = true;
-        return hello(server) ? -1 : EXIT_OUTPUT_CLOSED;
+        return hello(server);
     }
     if (json_is_string(cmd, "run"))
         return handle_run(server, request);
