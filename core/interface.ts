@@ -47,7 +47,7 @@ export type CaseOutcome =
   | { kind: "observed"; steps: StepObservation[]; durationMs?: number }
   | { kind: "skipped"; reason: string }
   /** The core reported an error, or answered something that is not a valid outcome (status core-error). */
-  | { kind: "errored"; message: string }
+  | { kind: "errored"; message: string; stderr?: string }
   /** The core process died while this case was in flight (status crash). */
   | { kind: "crashed"; message: string; stderr?: string }
   /** The core took longer than the time limit on this case (status timeout). */
@@ -62,6 +62,8 @@ export interface Core {
    */
   run(cases: readonly CaseInput[]): Promise<CaseOutcome[]>;
   close(): Promise<void>;
+  /** What the core printed on stderr so far, its tail (subprocess cores); kept in the report as `coreStderr`. */
+  stderr?(): string;
 }
 
 /**

@@ -14,6 +14,8 @@ const COMMANDS: Record<string, () => Command> = {
   report: () => (require("./commands/report") as typeof import("./commands/report")).reportCommand,
   diff: () => (require("./commands/diff") as typeof import("./commands/diff")).diffCommand,
   merge: () => (require("./commands/merge") as typeof import("./commands/merge")).mergeCommand,
+  "check-core": () => (require("./commands/check-core") as typeof import("./commands/check-core")).checkCoreCommand,
+  serve: () => (require("./commands/serve") as typeof import("./commands/serve")).serveCommand,
 };
 
 const EXIT_CODES = `exit codes: 0 as expected · 1 unexpected results · 2 usage or configuration error · 3 the core could not be started · 70 internal error`;

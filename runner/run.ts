@@ -86,7 +86,7 @@ function unsupported(core: Core, loaded: LoadedCase, profile: string): string | 
 function judge(item: WorkItem, outcome: CaseOutcome, detail: "failures" | "all"): CaseResult {
   const result = baseResult(item.loaded, item.profile);
   if (outcome.kind === "skipped") return { ...result, status: "skip", reason: outcome.reason };
-  if (outcome.kind === "errored") return { ...result, status: "core-error", reason: outcome.message };
+  if (outcome.kind === "errored") return { ...result, status: "core-error", reason: outcome.message, ...(outcome.stderr ? { stderr: outcome.stderr } : {}) };
   if (outcome.kind === "crashed" || outcome.kind === "timed-out") {
     const status = outcome.kind === "crashed" ? "crash" : "timeout";
     return { ...result, status, reason: outcome.message, ...(outcome.stderr ? { stderr: outcome.stderr } : {}) };

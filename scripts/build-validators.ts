@@ -12,6 +12,17 @@ import { schemaFiles } from "./schema-types";
 /** Export name for a schema file: `case.schema.json` → `case`, `choices-gnttab.schema.json` → `choices-gnttab`. */
 const exportName = (file: string): string => file.replace(/\.schema\.json$/, "");
 
+/**
+ * Validators for parts of a schema, where validating against the whole file
+ * would bury the relevant errors under those of branches that cannot apply
+ * (a core's reply checked against the request branch too).
+ */
+const ENTRY_POINTS: Record<string, string> = {
+  "protocol-request": "protocol.schema.json#/$defs/request",
+  "protocol-response": "protocol.schema.json#/$defs/response",
+  "core-description": "report.schema.json#/$defs/coreDescription",
+};
+
 export function buildValidatorSource(): string {
   const ajv = createAjv({ source: true });
   const exports: Record<string, string> = {};
@@ -19,6 +30,7 @@ export function buildValidatorSource(): string {
     ajv.addSchema(JSON.parse(readFileSync(join(specDir(), file), "utf8")));
     exports[exportName(file)] = file;
   }
+  Object.assign(exports, ENTRY_POINTS);
   return standaloneCode(ajv, exports);
 }
 

@@ -7,6 +7,7 @@ import type { StepObservation } from "../../spec/types/generated";
 import type { CaseInput } from "../interface";
 import { XEN_AREAS } from "./xen/areas";
 import { executeXen, XEN_OPERATIONS } from "./xen/execute";
+import { executeKvm, KVM_OPERATIONS } from "./kvm/execute";
 
 export interface MachineKind {
   hypervisor: CaseInput["config"]["hypervisor"];
@@ -22,4 +23,11 @@ const xen: MachineKind = {
   execute: executeXen,
 };
 
-export const MACHINES: readonly MachineKind[] = [xen];
+const kvm: MachineKind = {
+  hypervisor: "kvm",
+  areas: ["crpin"],
+  operations: KVM_OPERATIONS,
+  execute: executeKvm,
+};
+
+export const MACHINES: readonly MachineKind[] = [xen, kvm];

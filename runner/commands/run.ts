@@ -3,11 +3,13 @@ import type { Core } from "../../core/interface";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { casePaths, EXIT, asUsageError, UsageError, type Command } from "./common";
+import { CORE_LIMIT_OPTIONS, coreLimitUsage, limitsFromOptions } from "./core-options";
 import type { RenderContext } from "./outputs";
 
 export const runCommand: Command = {
   summary: "run case files (default: the bundled cases/) against a core",
-  usage: `  --core NAME       the core to check (default: reference)
+  get usage() {
+    return `  --core NAME       the core to check: reference (default), ./module.js|.mjs|.ts, or exec:<program> [args…]
   --profile NAME    only this profile (repeatable; default: every profile a case applies to)
   --report-dir DIR  where report.json goes (default: hvabi-report)
   --detail all      keep expected-vs-observed steps for passing results too
@@ -21,7 +23,9 @@ export const runCommand: Command = {
   --update-baseline rewrite --baseline FILE so that this run is as expected
   --shard K/N       run only part K of N of the case files (a deterministic split)
   --durations-from REPORT
-                    balance the shards by the durations recorded in a previous report.json`,
+                    balance the shards by the durations recorded in a previous report.json
+${coreLimitUsage()}`;
+  },
   async run(args) {
     const { values, positionals } = asUsageError(() =>
       parseArgs({
@@ -39,12 +43,14 @@ export const runCommand: Command = {
           "update-baseline": { type: "boolean", default: false },
           shard: { type: "string" },
           "durations-from": { type: "string" },
+          ...CORE_LIMIT_OPTIONS,
         },
       }),
     );
     if (values.detail !== "failures" && values.detail !== "all") throw new UsageError(`--detail must be "failures" or "all", not "${values.detail}"`);
     const batchSize = values["batch-size"] === undefined ? undefined : Number(values["batch-size"]);
     if (batchSize !== undefined && !(Number.isInteger(batchSize) && batchSize > 0)) throw new UsageError("--batch-size must be a positive integer");
+    const limits = limitsFromOptions(values);
 
     const outputs = require("./outputs") as typeof import("./outputs");
     const formats = outputs.parseFormats(values.format).map((request) => {
@@ -69,7 +75,7 @@ export const runCommand: Command = {
     }
 
     const { loadSpec } = require("../../spec") as typeof import("../../spec");
-    const { runSuite } = require("../run") as typeof import("../run");
+    const { runAndClose } = require("../run-core") as typeof import("../run-core");
     const { resolveCore, CoreResolutionError } = require("../resolve-core") as typeof import("../resolve-core");
     const { writeReport } = require("../../reports/json") as typeof import("../../reports/json");
     const terminal = require("../../reports/terminal") as typeof import("../../reports/terminal");
@@ -80,7 +86,7 @@ export const runCommand: Command = {
 
     let core: Core;
     try {
-      core = await resolveCore(values.core);
+      core = await resolveCore(values.core, { limits });
     } catch (error) {
       if (error instanceof CoreResolutionError) {
         process.stderr.write(`hvabi: ${error.message}\n`);
@@ -88,41 +94,37 @@ export const runCommand: Command = {
       }
       throw error;
     }
-    try {
-      const report = await runSuite(core, spec, {
-        paths: casePaths(positionals),
-        ...(values.profile ? { profiles: values.profile } : {}),
-        ...(batchSize ? { batchSize } : {}),
-        detail: values.detail,
-        ...(shard ? { shard: { ...shard, ...(durations ? { durations } : {}) } } : {}),
-      });
-      const written = writeReport(values["report-dir"], report);
-      const color = terminal.shouldColor(process.stdout);
-      const text = terminal.renderTerminal(report, { color });
-      process.stdout.write(values.quiet ? `${text.trimEnd().split("\n").slice(-1).join("\n")}\n` : text);
-      process.stdout.write(`report: ${written}\n`);
-      if (report.run.shard) {
-        const { index, count, balance } = report.run.shard;
-        process.stdout.write(`shard ${index}/${count}: balanced by ${balance === "durations" ? "recorded durations" : "count"}${durations && balance === "count" ? " (no file of --durations-from matched this run's files)" : ""}\n`);
-      }
-      const context: RenderContext = { color };
-      if (baseline !== undefined) {
-        const judged = outputs.judge(report, baseline);
-        if (typeof judged === "string") return outputs.inputProblem(judged);
-        if (judged.note) process.stdout.write(`${judged.note}\n`);
-        context.gate = { verdict: judged.verdict, baseline: baseline.path };
-      }
-      const { labelReports } = require("../../reports/labels") as typeof import("../../reports/labels");
-      for (const file of outputs.emitFormats(formats, labelReports([{ source: written, report }]), context)) process.stdout.write(`wrote ${file}\n`);
-      if (context.gate) {
-        const { renderGateTerminal } = require("../../reports/gate-terminal") as typeof import("../../reports/gate-terminal");
-        const verdict = renderGateTerminal(context.gate.verdict, context.gate.baseline, { color });
-        process.stdout.write(values.quiet ? `${verdict.trimEnd().split("\n").slice(-1).join("\n")}\n` : verdict);
-        return context.gate.verdict.ok ? EXIT.ok : EXIT.unexpected;
-      }
-      return report.ok ? EXIT.ok : EXIT.unexpected;
-    } finally {
-      await core.close();
+    const report = await runAndClose(core, spec, {
+      paths: casePaths(positionals),
+      ...(values.profile ? { profiles: values.profile } : {}),
+      ...(batchSize ? { batchSize } : {}),
+      detail: values.detail,
+      ...(shard ? { shard: { ...shard, ...(durations ? { durations } : {}) } } : {}),
+    });
+    const written = writeReport(values["report-dir"], report);
+    const color = terminal.shouldColor(process.stdout);
+    const text = terminal.renderTerminal(report, { color });
+    process.stdout.write(values.quiet ? `${text.trimEnd().split("\n").slice(-1).join("\n")}\n` : text);
+    process.stdout.write(`report: ${written}\n`);
+    if (report.run.shard) {
+      const { index, count, balance } = report.run.shard;
+      process.stdout.write(`shard ${index}/${count}: balanced by ${balance === "durations" ? "recorded durations" : "count"}${durations && balance === "count" ? " (no file of --durations-from matched this run's files)" : ""}\n`);
     }
+    const context: RenderContext = { color };
+    if (baseline !== undefined) {
+      const judged = outputs.judge(report, baseline);
+      if (typeof judged === "string") return outputs.inputProblem(judged);
+      if (judged.note) process.stdout.write(`${judged.note}\n`);
+      context.gate = { verdict: judged.verdict, baseline: baseline.path };
+    }
+    const { labelReports } = require("../../reports/labels") as typeof import("../../reports/labels");
+    for (const file of outputs.emitFormats(formats, labelReports([{ source: written, report }]), context)) process.stdout.write(`wrote ${file}\n`);
+    if (context.gate) {
+      const { renderGateTerminal } = require("../../reports/gate-terminal") as typeof import("../../reports/gate-terminal");
+      const verdict = renderGateTerminal(context.gate.verdict, context.gate.baseline, { color });
+      process.stdout.write(values.quiet ? `${verdict.trimEnd().split("\n").slice(-1).join("\n")}\n` : verdict);
+      return context.gate.verdict.ok ? EXIT.ok : EXIT.unexpected;
+    }
+    return report.ok ? EXIT.ok : EXIT.unexpected;
   },
 };

@@ -12,13 +12,29 @@ export type Polarity = "accept" | "refuse";
  */
 export type ProfileName = string;
 /**
+ * A 64-bit value written as a "0x..." hex string (JSON numbers lose bits above 2^53).
+ */
+export type Hex64 = string;
+/**
+ * A 64-bit value written as a "0x..." hex string (JSON numbers lose bits above 2^53).
+ */
+export type Hex641 = string;
+/**
+ * A 64-bit value written as a "0x..." hex string (JSON numbers lose bits above 2^53).
+ */
+export type Hex642 = string;
+/**
+ * A 64-bit value written as a "0x..." hex string (JSON numbers lose bits above 2^53).
+ */
+export type Hex643 = string;
+/**
  * An id in use, or one from DOMID_FIRST_RESERVED (0x7ff0) up, is refused with EEXIST, except DOMID_ANY (0x7ff5), which takes the next free id (domid_alloc(); spec/data/xen/model.json).
  */
 export type Domid = number;
 /**
  * The raw `grant_opts` field of XEN_DOMCTL_createdomain, bypassing libxl (takes precedence over maxGrantVersion).
  */
-export type Hex64 = string;
+export type Hex644 = string;
 /**
  * One operation and what it must produce. `args` are the operation's inputs; `expect` (or `expectByProfile`) what must be observed. Cores never see expectations.
  */
@@ -35,7 +51,28 @@ export type Step =
   | GnttabSetVersionStep
   | GnttabGetVersionStep
   | GnttabGetStatusFramesStep
-  | GnttabTransferStep;
+  | GnttabTransferStep
+  | MovToCrStep
+  | LmswStep
+  | RdmsrStep
+  | WrmsrStep
+  | CpuidStep
+  | SmiStep
+  | RsmStep
+  | SmramWriteStep
+  | VcpuInitStep
+  | HostSetMsrStep
+  | HostGetMsrStep
+  | HostSetSregsStep
+  | VmmSystemResetStep
+  | VmmMigrateStep
+  | NestedVmentryStep
+  | NestedVmexitStep
+  | GuestBootStep
+  | GuestOnlineCpuStep
+  | GuestWriteCrStep
+  | GuestKexecLoadStep
+  | GuestKexecExecStep;
 /**
  * How an operation ended. `ok`: it completed (a hypercall returned 0, an instruction retired, a boot went on). An errno name: it returned that error. `fault`: the guest took an exception (see `fault`). `emulation-failure`: the hypervisor gave up emulating and exited to userspace with an internal error. `domain-crashed` / `host-crashed`: the guest or the whole host was crashed. `shutdown`: the vCPU entered the shutdown state (e.g. triple fault).
  */
@@ -97,7 +134,7 @@ export type Vector =
 /**
  * A 64-bit value written as a "0x..." hex string (JSON numbers lose bits above 2^53).
  */
-export type Hex641 = string;
+export type Hex645 = string;
 /**
  * A per-operation grant-table status (the hypercall itself returned 0). Values are in spec/data/grant-status.json.
  */
@@ -127,7 +164,7 @@ export type Domid1 = number;
 /**
  * A 64-bit value written as a "0x..." hex string (JSON numbers lose bits above 2^53).
  */
-export type Hex642 = string;
+export type Hex646 = string;
 /**
  * The calling domain.
  */
@@ -135,7 +172,7 @@ export type Domid2 = number;
 /**
  * A 64-bit value written as a "0x..." hex string (JSON numbers lose bits above 2^53).
  */
-export type Hex643 = string;
+export type Hex647 = string;
 /**
  * The granting domain.
  */
@@ -147,7 +184,7 @@ export type Domid4 = number;
 /**
  * A 64-bit value written as a "0x..." hex string (JSON numbers lose bits above 2^53).
  */
-export type Hex644 = string;
+export type Hex648 = string;
 /**
  * transitive.trans_domid (v2 transitive entries).
  */
@@ -184,12 +221,69 @@ export type Domid13 = number;
 /**
  * A 64-bit value written as a "0x..." hex string (JSON numbers lose bits above 2^53).
  */
-export type Hex645 = string;
+export type Hex649 = string;
+/**
+ * An MSR: a 0x number, an MSR name of the profile's revision (e.g. `MSR_KVM_CR4_PINNED`, `MSR_EFER`), or a revision-neutral alias naming the CR-pin MSR by register and role: `cr0-allowed`, `cr4-allowed`, `cr0-pin`, `cr4-pin` (the pin of bits that must stay set: PINNED in the RFCs, PINNED_HIGH in v3), `cr0-pin-low`, `cr4-pin-low` (v3 only). A name the revision does not define is a case error.
+ */
+export type MsrRef = Hex645;
+export type BitNames = string[];
 /**
  * An ABI area; also the name of the cases/ folder holding its cases.
  */
 export type AreaName = "gnttab" | "smap" | "pte" | "cr4" | "ptshare" | "crpin";
 export type Source = string | SeedQuote | CodeSource;
+/**
+ * The boot CPU from power-on (reset state).
+ *
+ * @minItems 1
+ */
+export type Sequence = [GuestCrWrite, ...GuestCrWrite[]];
+export type BitNames1 = string[];
+/**
+ * An application processor after INIT and SIPI.
+ *
+ * @minItems 1
+ */
+export type Sequence1 = [GuestCrWrite, ...GuestCrWrite[]];
+/**
+ * The running kernel's relocate_kernel, then the new kernel's boot CPU entered in 64-bit mode.
+ *
+ * @minItems 1
+ */
+export type Sequence2 = [GuestCrWrite, ...GuestCrWrite[]];
+/**
+ * cr4_pinned_mask: cr4_pinned_bits = CR4 & mask at setup_cr_pinning().
+ */
+export type BitNames2 = string[];
+/**
+ * CR0 bits native_write_cr0() sets again when missing.
+ */
+export type BitNames3 = string[];
+/**
+ * @minItems 1
+ */
+export type Sources = [Source, ...Source[]];
+/**
+ * Bits KVM keeps; any other bit of 31:0 is dropped silently, any bit of 63:32 is #GP.
+ */
+export type BitNames4 = string[];
+/**
+ * Bits KVM sets on every write (ET).
+ */
+export type BitNames5 = string[];
+/**
+ * The bits LMSW can change; it can set PE but not clear it.
+ */
+export type BitNames6 = string[];
+/**
+ * Bits outside this list are reserved (#GP).
+ */
+export type BitNames7 = string[];
+export type BitNames8 = string[];
+/**
+ * CR0 bits cleared on SMM entry (CR4 and, for long-mode-capable guests, EFER become 0).
+ */
+export type BitNames9 = string[];
 /**
  * The hvabi core protocol, version 1: one JSON object per line over the core's stdin (requests) and stdout (responses). The runner sends `start`; the core answers `hello`. Then the runner sends `run` requests, each a batch of cases, and the core answers one `result` per case, in order. Finally the runner sends `stop` and the core exits with status 0. stderr is free-form diagnostics, kept in the report. See docs/protocol.md.
  */
@@ -197,7 +291,7 @@ export type Protocol = ProtocolRequest | ProtocolResponse;
 export type ProtocolRequest = StartRequest | RunRequest | StopRequest;
 export type ProtocolResponse = HelloResponse | ResultResponse;
 /**
- * The outcome of one case of the current batch, in the order the batch listed them.
+ * The outcome of one case of the current batch. Results come in the order the batch listed the cases, one line per case, each written (and flushed) as soon as its case is done: the per-case time limit runs from the previous line.
  */
 export type ResultResponse = {
   [k: string]: unknown | undefined;
@@ -242,6 +336,7 @@ export type Errno =
 export interface HvabiSchemas {
   baseline?: Baseline;
   case?: Case;
+  "choices-crpin"?: CrpinChoiceCatalogue;
   "choices-gnttab"?: GnttabChoiceCatalogue;
   clauses?: ClauseCatalogue;
   common?: Common;
@@ -250,23 +345,28 @@ export interface HvabiSchemas {
   "config-kvm"?: KvmConfig1;
   "config-xen"?: XenConfig1;
   config?: Config;
+  "crpin-linux-guest"?: CrpinLinuxGuest;
   "errno-table"?: ErrnoTable;
   expectation?: Expectation;
   "gnttab-abi"?: GnttabAbi;
   "grant-status-table"?: GrantStatusTable;
+  "kvm-model"?: KvmModel;
   messages?: MessageCatalogue;
   observables?: ObservableCatalogue;
   observation?: StepObservation;
+  "ops-crpin"?: CrpinOperations;
   "ops-gnttab"?: GnttabOperations;
+  "ops-kvm"?: KvmOperations;
   "ops-xen"?: XenOperations;
   profiles?: ProfileCatalogue;
+  "protocol-settings"?: ProtocolSettings;
   protocol?: Protocol;
   report?: Report;
   step?: Step;
   "x86-layouts"?: X86Layouts;
   "xen-model"?: XenModel;
   "xen-params"?: XenParamCatalogue;
-  "common:hex64"?: Hex641;
+  "common:hex64"?: Hex645;
   "common:identifier"?: Identifier;
   "common:profileName"?: ProfileName;
   "common:areaName"?: AreaName;
@@ -424,9 +524,80 @@ export interface XenKconfig {
   PV_PTE_DEBUG?: boolean;
 }
 /**
- * The KVM host, its userspace VMM and the guest VM.
+ * The KVM host, its userspace VMM and the guest VM. Guest CPUID features come from `config.cpu.features`.
  */
-export interface KvmConfig {}
+export interface KvmConfig {
+  /**
+   * vCPUs of the VM; vCPU 0 is the boot CPU.
+   */
+  vcpus?: number;
+  /**
+   * The `kvm.ignore_msrs` module parameter: accesses to MSRs KVM does not handle are ignored (reads return 0, writes are dropped) instead of failing.
+   */
+  ignoreMsrs?: boolean;
+  vmm?: KvmVmm;
+  vcpu?: KvmVcpuState;
+  guest?: GuestKernel;
+}
+/**
+ * What the userspace VMM (QEMU or another) does with the CR-pinning interface.
+ */
+export interface KvmVmm {
+  /**
+   * The VMM sets the CR-pin feature bit in CPUID leaf 0x40000001 EAX (KVM reports it as supported; the VMM decides).
+   */
+  exposeCrPin?: boolean;
+  /**
+   * On a system reset the VMM writes 0 to every CR-pin MSR through KVM_SET_MSRS. Like the QEMU patch, it does so only when it exposes the feature bit.
+   */
+  zeroesPinsOnReset?: boolean;
+  /**
+   * The VMM saves the CR-pin MSRs on the source and restores them on the destination of a migration. Like the QEMU patch, only when it exposes the feature bit.
+   */
+  migratesPins?: boolean;
+}
+/**
+ * The state every vCPU starts in, for a bare test program at CPL 0 as in kvm-unit-tests; it must be a state KVM_SET_SREGS accepts. The defaults are a 64-bit kernel's state with SMEP, SMAP and UMIP on. A case whose first step is `guest_boot` powers on instead: the vCPUs start in the reset state and this does not apply.
+ */
+export interface KvmVcpuState {
+  cr0?: Hex64;
+  cr3?: Hex641;
+  cr4?: Hex642;
+  efer?: Hex643;
+  /**
+   * CS.L: the vCPU executes 64-bit code (needs EFER.LMA).
+   */
+  cs64?: boolean;
+}
+/**
+ * A Linux guest kernel image: how it was built and the command line it boots with. Used by `guest_boot` and as the image of `guest_kexec_load`.
+ */
+export interface GuestKernel {
+  /**
+   * The kernel command line, e.g. `pv_cr_pin crashkernel=256M`.
+   */
+  cmdline?: string;
+  /**
+   * The kernel carries the profile's CR-pinning guest patches (the series' guest side). A stock kernel has native pinning only.
+   */
+  crPinPatches?: boolean;
+  kconfig?: GuestKconfig;
+  /**
+   * Linux's native CR pinning generation: `none` (before 5.3), `5.3` (SMEP|SMAP|UMIP must stay set, "CR4 bits went missing"), `5.8` (mask and value, FSGSBASE added, "pinned CR4 bits changed"). Details in spec/data/areas/crpin/linux-guest.json.
+   */
+  nativePinning?: "none" | "5.3" | "5.8";
+}
+export interface GuestKconfig {
+  KVM_GUEST?: boolean;
+  /**
+   * What .config asks for. Kconfig decides what is built: rfc-v1 makes it depend on KVM_GUEST && !KEXEC; later revisions select it from KVM_GUEST.
+   */
+  PARAVIRT_CR_PIN?: boolean;
+  /**
+   * kexec support (kexec_load, kexec_file_load and crashkernel reservation).
+   */
+  KEXEC_CORE?: boolean;
+}
 /**
  * The physical CPU (for Xen) or the CPU model offered to the VM (for KVM).
  */
@@ -491,7 +662,7 @@ export interface DomainConfig {
    * xl.cfg `max_grant_version`. When absent, libxl's default applies: 2 if the host offers v2, else 1 (xen-pv-abi-facts G6).
    */
   maxGrantVersion?: number;
-  grantOpts?: Hex64;
+  grantOpts?: Hex644;
   /**
    * The domain has iomem/ioport capabilities or an assigned PCI device (cache_flush_permitted).
    */
@@ -532,7 +703,7 @@ export interface Expectation {
  */
 export interface Fault {
   vector: Vector;
-  errorCode?: Hex641;
+  errorCode?: Hex645;
 }
 /**
  * Observables by key. Keys are catalogued per area in spec/data/areas/<area>/observables.json.
@@ -604,7 +775,7 @@ export interface MemWriteStep {
 }
 export interface MemWriteArgs {
   dom?: Domid1;
-  frame: Hex642;
+  frame: Hex646;
   offset?: number;
   /**
    * Hex bytes, e.g. `deadbeef`.
@@ -626,7 +797,7 @@ export interface MemReadStep {
 }
 export interface MemReadArgs {
   dom?: Domid2;
-  frame: Hex643;
+  frame: Hex647;
   offset?: number;
   length: number;
 }
@@ -654,7 +825,7 @@ export interface GrantWriteArgs {
    */
   type: "invalid" | "permit_access" | "accept_transfer" | "transitive";
   grantee?: Domid4;
-  frame?: Hex644;
+  frame?: Hex648;
   /**
    * GTF_readonly.
    */
@@ -743,7 +914,7 @@ export interface CopyBuffer {
    * A grant reference.
    */
   ref?: number;
-  frame?: Hex641;
+  frame?: Hex645;
   offset?: number;
 }
 /**
@@ -814,12 +985,527 @@ export interface GnttabTransferStep {
 }
 export interface GnttabTransferArgs {
   dom?: Domid13;
-  frame: Hex645;
+  frame: Hex649;
   target: Domid7;
   /**
    * A grant reference.
    */
   ref: number;
+}
+/**
+ * The vCPU executes MOV to CR0 or CR4 at CPL 0 with `value` (a raw instruction, e.g. a ROP gadget's). It retires (`ok`) or raises #GP(0) leaving the register unchanged. Outside 64-bit mode the operand is the low 32 bits of `value`.
+ */
+export interface MovToCrStep {
+  op: "mov_to_cr";
+  args: MovToCrArgs;
+  expect?: Expectation;
+  expectByProfile?: ExpectationByProfile;
+  /**
+   * Why this step is here, for the reader.
+   */
+  note?: string;
+}
+export interface MovToCrArgs {
+  /**
+   * The vCPU (0 is the boot CPU).
+   */
+  vcpu?: number;
+  cr: 0 | 4;
+  value: Hex645;
+}
+/**
+ * The vCPU executes LMSW with a 16-bit operand: CR0 becomes (CR0 & ~0xe) | (value & 0xf), so PE can be set but not cleared and no other bit changes; it is checked like MOV to CR0.
+ */
+export interface LmswStep {
+  op: "lmsw";
+  args: LmswArgs;
+  expect?: Expectation;
+  expectByProfile?: ExpectationByProfile;
+  /**
+   * Why this step is here, for the reader.
+   */
+  note?: string;
+}
+export interface LmswArgs {
+  /**
+   * The vCPU (0 is the boot CPU).
+   */
+  vcpu?: number;
+  value: number;
+}
+/**
+ * The vCPU executes RDMSR at CPL 0. Returns `value` when it retires; a refused read raises #GP(0).
+ */
+export interface RdmsrStep {
+  op: "rdmsr";
+  args: RdmsrArgs;
+  expect?: Expectation;
+  expectByProfile?: ExpectationByProfile;
+  /**
+   * Why this step is here, for the reader.
+   */
+  note?: string;
+}
+export interface RdmsrArgs {
+  /**
+   * The vCPU (0 is the boot CPU).
+   */
+  vcpu?: number;
+  msr: MsrRef;
+}
+/**
+ * The vCPU executes WRMSR at CPL 0. A refused write raises #GP(0) and changes nothing.
+ */
+export interface WrmsrStep {
+  op: "wrmsr";
+  args: WrmsrArgs;
+  expect?: Expectation;
+  expectByProfile?: ExpectationByProfile;
+  /**
+   * Why this step is here, for the reader.
+   */
+  note?: string;
+}
+export interface WrmsrArgs {
+  /**
+   * The vCPU (0 is the boot CPU).
+   */
+  vcpu?: number;
+  msr: MsrRef;
+  value: Hex645;
+}
+/**
+ * The vCPU executes CPUID on one of KVM's leaves (0x40000000 signature, 0x40000001 features). Returns `eax`, `ebx`, `ecx`, `edx`.
+ */
+export interface CpuidStep {
+  op: "cpuid";
+  args: CpuidArgs;
+  expect?: Expectation;
+  expectByProfile?: ExpectationByProfile;
+  /**
+   * Why this step is here, for the reader.
+   */
+  note?: string;
+}
+export interface CpuidArgs {
+  /**
+   * The vCPU (0 is the boot CPU).
+   */
+  vcpu?: number;
+  leaf: Hex645;
+}
+/**
+ * An SMI is delivered to the vCPU (a self-SMI through the local APIC, or KVM_SMI from the VMM) and it enters SMM: the state is saved to SMRAM and CR0/CR4/EFER are set as SMM entry does.
+ */
+export interface SmiStep {
+  op: "smi";
+  args?: SmiArgs;
+  expect?: Expectation;
+  expectByProfile?: ExpectationByProfile;
+  /**
+   * Why this step is here, for the reader.
+   */
+  note?: string;
+}
+export interface SmiArgs {
+  /**
+   * The vCPU (0 is the boot CPU).
+   */
+  vcpu?: number;
+}
+/**
+ * The vCPU executes RSM: `ok`, #UD outside SMM, or `emulation-failure` (KVM_EXIT_INTERNAL_ERROR, suberror KVM_INTERNAL_ERROR_EMULATION) when KVM cannot restore the saved state.
+ */
+export interface RsmStep {
+  op: "rsm";
+  args?: RsmArgs;
+  expect?: Expectation;
+  expectByProfile?: ExpectationByProfile;
+  /**
+   * Why this step is here, for the reader.
+   */
+  note?: string;
+}
+export interface RsmArgs {
+  /**
+   * The vCPU (0 is the boot CPU).
+   */
+  vcpu?: number;
+}
+/**
+ * The SMI handler (or the host, through guest memory) writes `size` bytes of `value` into the vCPU's SMM save-state area at `offset` relative to SMBASE+0x8000 (e.g. 0x7f48 for CR4 in the 64-bit layout).
+ */
+export interface SmramWriteStep {
+  op: "smram_write";
+  args: SmramWriteArgs;
+  expect?: Expectation;
+  expectByProfile?: ExpectationByProfile;
+  /**
+   * Why this step is here, for the reader.
+   */
+  note?: string;
+}
+export interface SmramWriteArgs {
+  /**
+   * The vCPU (0 is the boot CPU).
+   */
+  vcpu?: number;
+  offset: Hex645;
+  size: 4 | 8;
+  value: Hex645;
+}
+/**
+ * An INIT signal reaches the vCPU and KVM resets it (kvm_vcpu_reset with init_event): the architectural reset state, and whatever the revision does to the pins. Delivered while L2 runs, it is an INIT-signal VM-exit to L1 instead.
+ */
+export interface VcpuInitStep {
+  op: "vcpu_init";
+  args?: VcpuInitArgs;
+  expect?: Expectation;
+  expectByProfile?: ExpectationByProfile;
+  /**
+   * Why this step is here, for the reader.
+   */
+  note?: string;
+}
+export interface VcpuInitArgs {
+  /**
+   * The vCPU (0 is the boot CPU).
+   */
+  vcpu?: number;
+}
+/**
+ * The VMM writes one MSR with KVM_SET_MSRS (host-initiated). The ioctl returns how many MSRs it processed: `processed` is 1, or 0 when KVM refused the write (the value is then unchanged).
+ */
+export interface HostSetMsrStep {
+  op: "host_set_msr";
+  args: HostSetMsrArgs;
+  expect?: Expectation;
+  expectByProfile?: ExpectationByProfile;
+  /**
+   * Why this step is here, for the reader.
+   */
+  note?: string;
+}
+export interface HostSetMsrArgs {
+  /**
+   * The vCPU (0 is the boot CPU).
+   */
+  vcpu?: number;
+  msr: MsrRef;
+  value: Hex645;
+}
+/**
+ * The VMM reads one MSR with KVM_GET_MSRS (host-initiated). Returns `processed` (1, or 0 when KVM refused) and `value` when processed.
+ */
+export interface HostGetMsrStep {
+  op: "host_get_msr";
+  args: HostGetMsrArgs;
+  expect?: Expectation;
+  expectByProfile?: ExpectationByProfile;
+  /**
+   * Why this step is here, for the reader.
+   */
+  note?: string;
+}
+export interface HostGetMsrArgs {
+  /**
+   * The vCPU (0 is the boot CPU).
+   */
+  vcpu?: number;
+  msr: MsrRef;
+}
+/**
+ * The VMM reads the vCPU's special registers, replaces the ones given, and writes them back with KVM_SET_SREGS. `ok`, or EINVAL when KVM rejects the state (nothing changes).
+ */
+export interface HostSetSregsStep {
+  op: "host_set_sregs";
+  args?: HostSetSregsArgs;
+  expect?: Expectation;
+  expectByProfile?: ExpectationByProfile;
+  /**
+   * Why this step is here, for the reader.
+   */
+  note?: string;
+}
+export interface HostSetSregsArgs {
+  /**
+   * The vCPU (0 is the boot CPU).
+   */
+  vcpu?: number;
+  cr0?: Hex645;
+  cr3?: Hex645;
+  cr4?: Hex645;
+  efer?: Hex645;
+  cs64?: boolean;
+}
+/**
+ * The VMM resets the whole machine (the guest rebooted or triple-faulted): every vCPU gets the reset state through KVM_SET_SREGS, and the VMM writes the MSRs it manages (config.kvm.vmm). KVM itself is not told.
+ */
+export interface VmmSystemResetStep {
+  op: "vmm_system_reset";
+  expect?: Expectation;
+  expectByProfile?: ExpectationByProfile;
+  /**
+   * Why this step is here, for the reader.
+   */
+  note?: string;
+}
+/**
+ * The VMM migrates the VM to a new KVM host of the same revision: register state moves through KVM_GET/SET_SREGS, MSRs the VMM manages through KVM_GET/SET_MSRS (config.kvm.vmm.migratesPins).
+ */
+export interface VmmMigrateStep {
+  op: "vmm_migrate";
+  expect?: Expectation;
+  expectByProfile?: ExpectationByProfile;
+  /**
+   * Why this step is here, for the reader.
+   */
+  note?: string;
+}
+/**
+ * L1 (the guest hypervisor) launches L2 on the vCPU with vmcs12 guest CR0/CR4 and host CR0/CR4 (the values L1 gets back on VM-exit). L1 does not intercept CR0/CR4 writes, so L2's writes reach KVM.
+ */
+export interface NestedVmentryStep {
+  op: "nested_vmentry";
+  args: NestedVmentryArgs;
+  expect?: Expectation;
+  expectByProfile?: ExpectationByProfile;
+  /**
+   * Why this step is here, for the reader.
+   */
+  note?: string;
+}
+export interface NestedVmentryArgs {
+  /**
+   * The vCPU (0 is the boot CPU).
+   */
+  vcpu?: number;
+  guestCr0: Hex645;
+  guestCr4: Hex645;
+  hostCr0: Hex645;
+  hostCr4: Hex645;
+}
+/**
+ * L2 exits to L1: KVM loads L1's CR0/CR4 from the vmcs12 host fields.
+ */
+export interface NestedVmexitStep {
+  op: "nested_vmexit";
+  args?: NestedVmexitArgs;
+  expect?: Expectation;
+  expectByProfile?: ExpectationByProfile;
+  /**
+   * Why this step is here, for the reader.
+   */
+  note?: string;
+}
+export interface NestedVmexitArgs {
+  /**
+   * The vCPU (0 is the boot CPU).
+   */
+  vcpu?: number;
+}
+/**
+ * Power on (or boot again after `vmm_system_reset`): every vCPU starts from the reset state, the boot CPU runs the firmware and config.kvm.guest's kernel (the `boot` write sequence of spec/data/areas/crpin/linux-guest.json, native pinning, the CR-pinning decision), then the kernel brings up every other vCPU (INIT, SIPI, the `ap` sequence). A refused write ends the boot: result `fault` with the #GP and returns `stage`, `target` and `vcpu`.
+ */
+export interface GuestBootStep {
+  op: "guest_boot";
+  expect?: Expectation;
+  expectByProfile?: ExpectationByProfile;
+  /**
+   * Why this step is here, for the reader.
+   */
+  note?: string;
+}
+/**
+ * The running kernel brings a vCPU it had offlined (as hibernation does) back online: INIT, SIPI, the `ap` write sequence, then its CR-pinning setup. A refused write returns `fault` with `stage`, `target` and `vcpu`.
+ */
+export interface GuestOnlineCpuStep {
+  op: "guest_online_cpu";
+  args: GuestOnlineCpuArgs;
+  expect?: Expectation;
+  expectByProfile?: ExpectationByProfile;
+  /**
+   * Why this step is here, for the reader.
+   */
+  note?: string;
+}
+export interface GuestOnlineCpuArgs {
+  vcpu: number;
+}
+/**
+ * The running kernel writes CR0 or CR4 through its own helper (native_write_cr0/native_write_cr4), which applies native pinning after the MOV.
+ */
+export interface GuestWriteCrStep {
+  op: "guest_write_cr";
+  args: GuestWriteCrArgs;
+  expect?: Expectation;
+  expectByProfile?: ExpectationByProfile;
+  /**
+   * Why this step is here, for the reader.
+   */
+  note?: string;
+}
+export interface GuestWriteCrArgs {
+  /**
+   * The vCPU (0 is the boot CPU).
+   */
+  vcpu?: number;
+  cr: 0 | 4;
+  value: Hex645;
+}
+/**
+ * Userspace in the running kernel loads `image` for kexec with `syscall`. `ok`, or the syscall's errno (ENOSYS when kexec is not built).
+ */
+export interface GuestKexecLoadStep {
+  op: "guest_kexec_load";
+  args: GuestKexecLoadArgs;
+  expect?: Expectation;
+  expectByProfile?: ExpectationByProfile;
+  /**
+   * Why this step is here, for the reader.
+   */
+  note?: string;
+}
+export interface GuestKexecLoadArgs {
+  image: GuestKernel1;
+  syscall?: "kexec_file_load" | "kexec_load";
+}
+/**
+ * A Linux guest kernel image: how it was built and the command line it boots with. Used by `guest_boot` and as the image of `guest_kexec_load`.
+ */
+export interface GuestKernel1 {
+  /**
+   * The kernel command line, e.g. `pv_cr_pin crashkernel=256M`.
+   */
+  cmdline?: string;
+  /**
+   * The kernel carries the profile's CR-pinning guest patches (the series' guest side). A stock kernel has native pinning only.
+   */
+  crPinPatches?: boolean;
+  kconfig?: GuestKconfig;
+  /**
+   * Linux's native CR pinning generation: `none` (before 5.3), `5.3` (SMEP|SMAP|UMIP must stay set, "CR4 bits went missing"), `5.8` (mask and value, FSGSBASE added, "pinned CR4 bits changed"). Details in spec/data/areas/crpin/linux-guest.json.
+   */
+  nativePinning?: "none" | "5.3" | "5.8";
+}
+/**
+ * The running kernel jumps into the loaded image (`kexec -e`): the boot CPU runs the `kexec` write sequence (the old kernel's relocate_kernel, then the new kernel), then the new kernel brings up the other vCPUs. Results as for `guest_boot`.
+ */
+export interface GuestKexecExecStep {
+  op: "guest_kexec_exec";
+  expect?: Expectation;
+  expectByProfile?: ExpectationByProfile;
+  /**
+   * Why this step is here, for the reader.
+   */
+  note?: string;
+}
+/**
+ * Per profile, the CR-pinning revision the reference core implements: MSR numbers, feature bit, write/read rules, enforcement, RSM, reset, nested and guest-kernel behaviour (cr-pinning-and-x86-facts section A). MSR numbers and the feature bit live here only: they collide with MSRs merged KVM uses for other features (fact 5).
+ */
+export interface CrpinChoiceCatalogue {
+  $schema?: string;
+  profiles: {
+    [k: string]: CrpinChoices | undefined;
+  };
+}
+export interface CrpinChoices {
+  revision: "rfc-v1" | "rfc-v2" | "v3";
+  /**
+   * The CR-pin bit in CPUID leaf 0x40000001 EAX.
+   */
+  featureBit: number;
+  /**
+   * @minItems 4
+   */
+  msrs: [CrpinMsr, CrpinMsr, CrpinMsr, CrpinMsr, ...CrpinMsr[]];
+  /**
+   * MSRs of KVM's custom range that the revision's base kernel defines for other features; the model does not implement them.
+   */
+  otherKvmMsrs: OtherKvmMsr[];
+  /**
+   * The pinnable bits (what the ALLOWED MSRs read).
+   */
+  allowed: {
+    cr0: BitNames;
+    cr4: BitNames;
+  };
+  /**
+   * WRMSR to an ALLOWED MSR: `unhandled` (the generic unknown-MSR path), `ignored` (succeeds, no effect), `must-equal` (succeeds only with the MSR's own value).
+   */
+  allowedMsrWrite: "unhandled" | "ignored" | "must-equal";
+  pinReadableByGuest: boolean;
+  /**
+   * A guest WRMSR to a pin MSR: `or` (the value is ORed in), `replace-keeping-pins` (the value replaces the pin and must contain every bit already pinned).
+   */
+  guestPinWrite: "or" | "replace-keeping-pins";
+  /**
+   * A bit cannot be in `pin` and `pin-low` at once.
+   */
+  oppositePinsExclusive: boolean;
+  /**
+   * `freeze`: a write may not change a pinned bit. `fix-allowed`: once the pin is non-zero, every allowed bit must equal its pin bit. `ones-zeros`: `pin` bits must be 1 and `pin-low` bits 0.
+   */
+  enforcement: "freeze" | "fix-allowed" | "ones-zeros";
+  /**
+   * Writes while L2 runs are not checked.
+   */
+  exemptInGuestMode: boolean;
+  /**
+   * `no-hook`: RSM reloads the image unmodified. `fixup-image`: pre_leave_smm rewrites the image's CR0/CR4 with the pins first. `check-after-load`: a restored value that violates the pins fails RSM.
+   */
+  rsm: "no-hook" | "fixup-image" | "check-after-load";
+  /**
+   * The 64-bit fix-up keeps the value in a u32 and stores it back as 64 bits.
+   */
+  rsmFixupTruncates64: boolean;
+  /**
+   * kvm_vcpu_reset (vCPU creation, INIT) zeroes the pins.
+   */
+  resetClearsPins: boolean;
+  /**
+   * A nested VM-exit loads L1's CR0/CR4 as (host | pin) & ~pin-low.
+   */
+  nestedExitForcesPins: boolean;
+  guest: CrpinGuestChoices;
+}
+export interface CrpinMsr {
+  name: string;
+  number: Hex645;
+  register: "cr0" | "cr4";
+  /**
+   * `allowed`: the read-only mask of pinnable bits. `pin`: bits that must be 1 (rfc-v1: frozen at their current value). `pin-low`: bits that must be 0.
+   */
+  role: "allowed" | "pin" | "pin-low";
+}
+export interface OtherKvmMsr {
+  name: string;
+  number: Hex645;
+}
+/**
+ * The revision's guest side (Linux).
+ */
+export interface CrpinGuestChoices {
+  /**
+   * `depends-on-no-kexec`: PARAVIRT_CR_PIN is built only if asked for, with KVM_GUEST and without kexec. `selected-by-kvm-guest`: KVM_GUEST selects it.
+   */
+  kconfig: "depends-on-no-kexec" | "selected-by-kvm-guest";
+  /**
+   * The command-line word that opts in to pinning when kexec is built; null when there is none.
+   */
+  optInWord: string | null;
+  /**
+   * reserve_crashkernel() ignores crashkernel= when the opt-in word is present.
+   */
+  crashkernelIgnoredWithOptIn: boolean;
+  /**
+   * `none`: no kexec logic (Kconfig keeps pinning and kexec apart). `disabled-on-opt-in`: opting in sets kexec_load_disabled. `image-flag`: a kernel with pinning enabled refuses kexec_load and loads with kexec_file_load only images flagged as keeping the pinned bits.
+   */
+  kexec: "none" | "disabled-on-opt-in" | "image-flag";
+  /**
+   * Kernels built with pinning keep the protection bits in their kexec and early-boot CR writes (the flagged images).
+   */
+  pinSafeKexec: boolean;
 }
 /**
  * Per profile, the grant-table ABI choices the reference core is parameterised by.
@@ -946,9 +1632,21 @@ export interface CpuConfig1 {
   vulnerable?: CpuVulnerabilities;
 }
 /**
- * The KVM host, its userspace VMM and the guest VM.
+ * The KVM host, its userspace VMM and the guest VM. Guest CPUID features come from `config.cpu.features`.
  */
-export interface KvmConfig1 {}
+export interface KvmConfig1 {
+  /**
+   * vCPUs of the VM; vCPU 0 is the boot CPU.
+   */
+  vcpus?: number;
+  /**
+   * The `kvm.ignore_msrs` module parameter: accesses to MSRs KVM does not handle are ignored (reads return 0, writes are dropped) instead of failing.
+   */
+  ignoreMsrs?: boolean;
+  vmm?: KvmVmm;
+  vcpu?: KvmVcpuState;
+  guest?: GuestKernel;
+}
 /**
  * How Xen was built and booted.
  */
@@ -979,6 +1677,84 @@ export interface XenConfig1 {
    * Xen itself runs as a guest of another hypervisor.
    */
   virtualised?: boolean;
+}
+/**
+ * The Linux guest of the crpin area (spec/data/areas/crpin/linux-guest.json): the control-register writes its boot, AP bring-up and kexec paths make, its native CR pinning generations, and the bits it asks KVM to pin.
+ */
+export interface CrpinLinuxGuest {
+  $schema?: string;
+  description?: string;
+  /**
+   * Control-register writes in program order. Each goes through the vCPU's guest write path (architectural checks and pins); the first refused write ends the sequence with its #GP.
+   */
+  sequences: {
+    boot: Sequence;
+    ap: Sequence1;
+    kexec: Sequence2;
+  };
+  /**
+   * Native CR pinning per generation (config guest.nativePinning), cr-pinning-and-x86-facts section B.
+   */
+  nativePinning: {
+    "5.3": NativePinningGeneration;
+    "5.8": NativePinningGeneration;
+  };
+  /**
+   * kvm_setup_paravirt_cr_pinning(cr0Bits, cr4_pinned_bits): the CR0 bits requested (CR4 requests the native cr4_pinned_bits). The request is ANDed with the ALLOWED MSR.
+   */
+  pvPinRequest: {
+    cr0Bits: BitNames1;
+  };
+  /**
+   * The command-line parameter reserving kexec crash memory.
+   */
+  crashkernelParam: string;
+  /**
+   * @minItems 1
+   */
+  sources: [Source, ...Source[]];
+}
+/**
+ * One write. The value is `base` (0 or the register's current value) with `clear` bits cleared and `set` bits set, plus `setIfFeature` bits whose CPUID feature the guest has; a pin-safe kernel also keeps the `pinSafeKeep` bits that are set in the current value. `enter-64-bit` is a far jump to a 64-bit code segment (CS.L := 1).
+ */
+export interface GuestCrWrite {
+  /**
+   * Whose code makes the write: `firmware` (never pin-safe), `kexec-relocate` (the kernel being replaced), otherwise the kernel being booted.
+   */
+  stage: "firmware" | "decompressor" | "ap-trampoline" | "kexec-relocate" | "kernel-early" | "cpu-setup";
+  target: "cr0" | "cr4" | "efer" | "enter-64-bit";
+  base?: "zero" | "current";
+  clear?: BitNames1;
+  set?: BitNames1;
+  setIfFeature?: {
+    [k: string]: BitNames1;
+  };
+  pinSafeKeep?: BitNames1;
+  /**
+   * Skipped when the value would not change (cr4_set_bits).
+   */
+  onlyIfChanged?: boolean;
+  /**
+   * The code this stands for.
+   */
+  what: string;
+}
+export interface NativePinningGeneration {
+  cr4Mask: BitNames2;
+  /**
+   * `keep-set`: pinned bits missing from a write are set again. `keep-value`: the masked bits are restored to their pinned value, 1 or 0.
+   */
+  cr4Rule: "keep-set" | "keep-value";
+  /**
+   * messages.json id of the CR4 WARN_ONCE; its `bits` parameter is the changed/missing mask as %lx prints it.
+   */
+  cr4Message: string;
+  cr0Bits: BitNames3;
+  cr0Message: string;
+  /**
+   * @minItems 1
+   */
+  sources: [Source, ...Source[]];
 }
 /**
  * spec/data/errno.json: the number of each errno name.
@@ -1050,6 +1826,109 @@ export interface GrantStatusTable {
   };
 }
 /**
+ * The KVM machine of the case model (spec/data/kvm/model.json): architectural reset values, which CR0/CR4/EFER bits KVM accepts, the SMM save-state layout, KVM's CPUID leaves and MSR numbers. Bits are named as in spec/data/x86/layouts.json.
+ */
+export interface KvmModel {
+  $schema?: string;
+  description?: string;
+  resetState: KvmResetState;
+  cr0: KvmCr0Rules;
+  cr4: KvmCr4Rules;
+  efer: KvmEferRules;
+  smm: KvmSmm;
+  cpuid: KvmCpuid;
+  msrs: KvmMsrs;
+}
+/**
+ * Register values after power-on and after INIT (kvm_vcpu_reset): real mode, paging off.
+ */
+export interface KvmResetState {
+  cr0: Hex645;
+  cr3: Hex645;
+  cr4: Hex645;
+  efer: Hex645;
+  sources: Sources;
+}
+export interface KvmCr0Rules {
+  definedBits: BitNames4;
+  forcedBits: BitNames5;
+  lmswBits: BitNames6;
+  sources: Sources;
+}
+export interface KvmCr4Rules {
+  knownBits: BitNames7;
+  cpuidBits: CpuidBits;
+  sources: Sources;
+}
+/**
+ * Bits that are reserved unless the guest CPUID has at least one of the listed features (config.cpu.features names).
+ */
+export interface CpuidBits {
+  /**
+   * @minItems 1
+   */
+  [k: string]: [string, ...string[]] | undefined;
+}
+export interface KvmEferRules {
+  knownBits: BitNames8;
+  cpuidBits: CpuidBits;
+  sources: Sources;
+}
+export interface KvmSmm {
+  defaultSmbase: Hex645;
+  /**
+   * The save-state area: offsets `low`..`high` (inclusive) relative to SMBASE+0x8000, i.e. SMBASE+0xfe00..SMBASE+0xffff.
+   */
+  saveArea: {
+    low: Hex645;
+    high: Hex645;
+  };
+  entryCr0Clear: BitNames9;
+  /**
+   * Where the modelled registers are saved: `64` for guests whose CPUID has LM, `32` otherwise.
+   */
+  layouts: {
+    "32": SmramLayout;
+    "64": SmramLayout;
+  };
+  sources: Sources;
+}
+export interface SmramLayout {
+  cr0: SmramField;
+  cr3: SmramField;
+  cr4: SmramField;
+  efer?: SmramField;
+}
+export interface SmramField {
+  offset: Hex645;
+  size: 4 | 8;
+}
+export interface KvmCpuid {
+  signatureLeaf: Hex645;
+  featuresLeaf: Hex645;
+  /**
+   * EAX (highest KVM leaf), EBX, ECX, EDX of the signature leaf ("KVMKVMKVM\0\0\0").
+   */
+  signature: {
+    eax: Hex645;
+    ebx: Hex645;
+    ecx: Hex645;
+    edx: Hex645;
+  };
+  sources: Sources;
+}
+export interface KvmMsrs {
+  efer: Hex645;
+  /**
+   * KVM's custom MSR range. Numbers in it that a revision does not define are unhandled MSRs; numbers outside it other than EFER are not modelled.
+   */
+  pvRange: {
+    low: Hex645;
+    high: Hex645;
+  };
+  sources: Sources;
+}
+/**
  * Normative console messages: a case names them by id; the template shows the real text.
  */
 export interface MessageCatalogue {
@@ -1106,9 +1985,21 @@ export interface StepObservation {
   log?: LogEntry[];
 }
 /**
+ * Operations of the Linux guest kernel in the crpin area: boot, CPU onlining, the kernel's CR-write helpers, kexec.
+ */
+export interface CrpinOperations {
+  [k: string]: unknown | undefined;
+}
+/**
  * Grant-table operations (GNTTABOP_*) and the guest's writes to its own grant table.
  */
 export interface GnttabOperations {
+  [k: string]: unknown | undefined;
+}
+/**
+ * Operations of the KVM machine: instructions a vCPU executes at CPL 0, SMM, INIT, nested entry and exit, and the VMM's ioctls.
+ */
+export interface KvmOperations {
   [k: string]: unknown | undefined;
 }
 /**
@@ -1136,6 +2027,56 @@ export interface Profile {
    * @minItems 1
    */
   areas: [AreaName, ...AreaName[]];
+}
+/**
+ * spec/data/protocol.json: the protocol version this hvabi speaks and the limits it enforces on a subprocess core, by default. docs/protocol.md explains each; the command-line options of `hvabi run` and `hvabi check-core` override the time limits and the restart budget.
+ */
+export interface ProtocolSettings {
+  $schema: string;
+  description?: string;
+  /**
+   * The protocol version the runner sends in `start` and requires in `hello`.
+   */
+  version: number;
+  limits: ProtocolLimits;
+}
+export interface ProtocolLimits {
+  /**
+   * From spawning the core to its `hello`.
+   */
+  startTimeoutMs: number;
+  /**
+   * From sending a batch, or from the previous result line, to the next result line.
+   */
+  caseTimeoutMs: number;
+  /**
+   * Backstop: no batch may take longer, however steadily its results arrive.
+   */
+  batchTimeoutMs: number;
+  /**
+   * From `stop` (or end of input) to the core's exit; then it is killed.
+   */
+  stopTimeoutMs: number;
+  /**
+   * Restarts after a crash, time-out or output overflow before the runner gives up on the core for the rest of the run.
+   */
+  maxRestarts: number;
+  /**
+   * The longest line the core may write on stdout; a longer one is cut and the core restarted.
+   */
+  maxLineBytes: number;
+  /**
+   * How much of the core's stderr the report keeps (`coreStderr`, its last bytes).
+   */
+  stderrTailBytes: number;
+  /**
+   * How much stderr a crash, time-out or error result keeps (`stderr`, its last bytes).
+   */
+  caseStderrTailBytes: number;
+  /**
+   * How much of a bad stdout line a `core-error` quotes.
+   */
+  quotedLineChars: number;
 }
 export interface StartRequest {
   cmd: "start";
@@ -1197,6 +2138,10 @@ export interface HelloResponse {
   reply: "hello";
   protocol: number;
   implementation: ReportCore;
+  /**
+   * Optional: the most cases the core accepts in one `run` (for cores that read a request into a fixed buffer). The runner never sends more; without it, the runner's batch size applies (`hvabi run --batch-size`).
+   */
+  maxBatch?: number;
 }
 export interface ReportCore {
   name: string;
@@ -1349,7 +2294,7 @@ export interface XenModel {
   description?: string;
   domainMemory: {
     description?: string;
-    frameStride: Hex641;
+    frameStride: Hex645;
     framesPerDomain: number;
   };
   /**

@@ -1,0 +1,58 @@
+/** Runs a KVM case on a fresh machine of the reference core. */
+import type { Spec } from "../../../spec";
+import type { StepObservation } from "../../../spec/types/generated";
+import type { CaseInput, StepInput } from "../../interface";
+import { CaseModelError } from "../model-error";
+import { ok, type Observation } from "../observe";
+import { linuxOperations } from "./crpin/linux-ops";
+import { hostGetMsr, hostSetMsr, hostSetSregs, initVcpu, vmmMigrate, vmmSystemReset } from "./host";
+import { instructionOperations } from "./instructions";
+import { KvmMachine } from "./machine";
+import { readKvmState } from "./state";
+
+type ArgsOf<S> = S extends { args?: infer A } ? A : undefined;
+type KvmOperations = { [S in StepInput as S["op"]]?: (machine: KvmMachine, args: ArgsOf<S>) => Observation };
+
+const OPERATIONS: KvmOperations = {
+  ...instructionOperations,
+  ...linuxOperations,
+  host_set_msr: hostSetMsr,
+  host_get_msr: hostGetMsr,
+  host_set_sregs: hostSetSregs,
+  vcpu_init(machine, args) {
+    initVcpu(machine, machine.vcpu(args?.vcpu ?? 0));
+    return ok();
+  },
+  vmm_system_reset: vmmSystemReset,
+  vmm_migrate: vmmMigrate,
+};
+
+type AnyHandler = (machine: KvmMachine, args: unknown) => Observation;
+
+export const KVM_OPERATIONS: readonly string[] = Object.keys(OPERATIONS);
+
+function runStep(machine: KvmMachine, step: StepInput): Observation {
+  const handler = (OPERATIONS as Record<string, AnyHandler | undefined>)[step.op];
+  if (handler === undefined) throw new CaseModelError(`operation ${step.op} is not a KVM operation`);
+  return handler(machine, "args" in step ? step.args : undefined);
+}
+
+export function executeKvm(spec: Spec, input: CaseInput): StepObservation[] {
+  const machine = new KvmMachine(spec, input.profile, input.config, input.steps[0]?.op === "guest_boot");
+  return input.steps.map((step) => {
+    const logStart = machine.console.length;
+    const observation: StepObservation = { ...runStep(machine, step) };
+    const keys = step.observe?.state;
+    if (keys !== undefined && keys.length > 0) {
+      const state: NonNullable<StepObservation["state"]> = {};
+      for (const key of keys) {
+        const value = readKvmState(machine, key);
+        if (value === undefined) throw new CaseModelError(`the KVM machine does not answer state key ${key}`);
+        state[key] = value;
+      }
+      observation.state = state;
+    }
+    if (step.observe?.log) observation.log = machine.console.slice(logStart);
+    return observation;
+  });
+}
