@@ -578,7 +578,7 @@ export interface GuestKernel {
    */
   cmdline?: string;
   /**
-   * The kernel carries the profile's CR-pinning guest patches (the series' guest side). A stock kernel has native pinning only.
+   * The kernel carries the profile's CR-pinning guest patches (the series' guest side). A stock kernel has native pinning only. The patches hook native pinning's setup_cr_pinning(), so booting a kernel with them and `nativePinning` none is a case error.
    */
   crPinPatches?: boolean;
   kconfig?: GuestKconfig;
@@ -1034,7 +1034,7 @@ export interface LmswArgs {
   value: number;
 }
 /**
- * The vCPU executes RDMSR at CPL 0. Returns `value` when it retires; a refused read raises #GP(0).
+ * The vCPU executes RDMSR at CPL 0. Returns `value` when it retires; a refused read raises #GP(0). From L2 it is a case error: L1 would intercept it.
  */
 export interface RdmsrStep {
   op: "rdmsr";
@@ -1054,7 +1054,7 @@ export interface RdmsrArgs {
   msr: MsrRef;
 }
 /**
- * The vCPU executes WRMSR at CPL 0. A refused write raises #GP(0) and changes nothing.
+ * The vCPU executes WRMSR at CPL 0. A refused write raises #GP(0) and changes nothing. From L2 it is a case error: L1 would intercept it.
  */
 export interface WrmsrStep {
   op: "wrmsr";
@@ -1174,7 +1174,7 @@ export interface VcpuInitArgs {
   vcpu?: number;
 }
 /**
- * The VMM writes one MSR with KVM_SET_MSRS (host-initiated). The ioctl returns how many MSRs it processed: `processed` is 1, or 0 when KVM refused the write (the value is then unchanged).
+ * The VMM writes one MSR with KVM_SET_MSRS (host-initiated). The ioctl returns how many MSRs it processed: `processed` is 1, or 0 when KVM refused the write (the value is then unchanged). The VMM sets EFER with host_set_sregs in this model: naming EFER here is a case error.
  */
 export interface HostSetMsrStep {
   op: "host_set_msr";
@@ -1263,7 +1263,7 @@ export interface VmmMigrateStep {
   note?: string;
 }
 /**
- * L1 (the guest hypervisor) launches L2 on the vCPU with vmcs12 guest CR0/CR4 and host CR0/CR4 (the values L1 gets back on VM-exit). L1 does not intercept CR0/CR4 writes, so L2's writes reach KVM.
+ * L1 (the guest hypervisor) launches L2 on the vCPU with vmcs12 guest CR0/CR4 and host CR0/CR4 (the values L1 gets back on VM-exit). L1 does not intercept CR0/CR4 writes, so L2's writes reach KVM. It is a case error unless L1 can launch L2 (on Intel the CPU has VMX and the vCPU has CR4.VMXE set, on AMD and Hygon the CPU has SVM), the vCPU is outside SMM and L2, and both CR0/CR4 pairs pass KVM_SET_SREGS' checks with the vCPU's CR3, EFER and CS.L (VM-entry checks are not modelled).
  */
 export interface NestedVmentryStep {
   op: "nested_vmentry";
@@ -1305,7 +1305,7 @@ export interface NestedVmexitArgs {
   vcpu?: number;
 }
 /**
- * Power on (or boot again after `vmm_system_reset`): every vCPU starts from the reset state, the boot CPU runs the firmware and config.kvm.guest's kernel (the `boot` write sequence of spec/data/areas/crpin/linux-guest.json, native pinning, the CR-pinning decision), then the kernel brings up every other vCPU (INIT, SIPI, the `ap` sequence). A refused write ends the boot: result `fault` with the #GP and returns `stage`, `target` and `vcpu`.
+ * Power on (or boot again after `vmm_system_reset`): every vCPU starts from the reset state, the boot CPU runs the firmware and config.kvm.guest's kernel (the `boot` write sequence of spec/data/areas/crpin/linux-guest.json, native pinning, the CR-pinning decision), then the kernel brings up every other vCPU (INIT, SIPI, the `ap` sequence). A refused write ends the boot: result `fault` with the #GP and returns `stage`, `target` and `vcpu`. Booting while a kernel runs is a case error: reset the machine (`vmm_system_reset`) first.
  */
 export interface GuestBootStep {
   op: "guest_boot";
@@ -1317,7 +1317,7 @@ export interface GuestBootStep {
   note?: string;
 }
 /**
- * The running kernel brings a vCPU it had offlined (as hibernation does) back online: INIT, SIPI, the `ap` write sequence, then its CR-pinning setup. A refused write returns `fault` with `stage`, `target` and `vcpu`.
+ * The running kernel brings a vCPU it had offlined (as hibernation does) back online: INIT, SIPI, the `ap` write sequence, then its CR-pinning setup. A refused write returns `fault` with `stage`, `target` and `vcpu`. A vCPU in SMM or running L2 is a case error.
  */
 export interface GuestOnlineCpuStep {
   op: "guest_online_cpu";
@@ -1379,7 +1379,7 @@ export interface GuestKernel1 {
    */
   cmdline?: string;
   /**
-   * The kernel carries the profile's CR-pinning guest patches (the series' guest side). A stock kernel has native pinning only.
+   * The kernel carries the profile's CR-pinning guest patches (the series' guest side). A stock kernel has native pinning only. The patches hook native pinning's setup_cr_pinning(), so booting a kernel with them and `nativePinning` none is a case error.
    */
   crPinPatches?: boolean;
   kconfig?: GuestKconfig;
