@@ -2,7 +2,7 @@
  * The independent C core (core/c-impl): it builds with make, its own C unit
  * tests pass, and it speaks protocol version 1 correctly: handshake, skipped,
  * errored and observed results, refusal of malformed requests, and every
- * grant-table case of the corpus passing over the protocol.
+ * grant-table and CR-pinning case of the corpus passing over the protocol.
  */
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
@@ -50,7 +50,8 @@ function make(...targets: string[]): { status: number | null; output: string } {
 }
 
 const spec = loadSpec();
-const corpus: LoadedCase[] = discoverCaseFiles([join(ROOT, "cases", "gnttab")]).files.map((file) => {
+/** The corpus of the areas this core implements. */
+const corpus: LoadedCase[] = discoverCaseFiles([join(ROOT, "cases", "gnttab"), join(ROOT, "cases", "crpin")]).files.map((file) => {
   const loaded = loadCaseFile(file, spec);
   if (!loaded.ok) throw new Error(`${file} does not load`);
   return loaded;
@@ -94,10 +95,10 @@ describe("the C core's handshake", () => {
     expect(hello.reply).toBe("hello");
     expect(hello.protocol).toBe(1);
     expect(hello.implementation.name).toBe("hvabi-c-core");
-    expect(hello.implementation.profiles).toEqual(["xen-4.22", "seed-proposals"]);
-    expect(hello.implementation.areas).toEqual(["gnttab"]);
+    expect(hello.implementation.profiles).toEqual(["xen-4.22", "seed-proposals", "crpin-rfc-v1", "crpin-rfc-v2", "crpin-v3"]);
+    expect(hello.implementation.areas).toEqual(["gnttab", "crpin"]);
     expect(hello.implementation.operations).toEqual(
-      expect.arrayContaining(["boot", "create_domain", "gnttab_copy", "gnttab_transfer", "grant_write"]),
+      expect.arrayContaining(["boot", "create_domain", "gnttab_copy", "grant_write", "mov_to_cr", "rsm", "guest_boot"]),
     );
   });
 
@@ -111,11 +112,11 @@ describe("the C core's handshake", () => {
 
 describe("the C core's per-case outcomes", () => {
   it("skips a case of an area it does not implement, with a reason", () => {
-    const input = { ...caseInput("gnttab.cmdline.bare-gnttab-invalid"), area: "smap" };
+    const input = { ...caseInput("gnttab.cmdline.bare-gnttab-invalid"), area: "ptshare" };
     const { responses } = session([START, { cmd: "run", batch: 4, cases: [input] }, { cmd: "stop" }]);
     expectValidResponses(responses);
     expect(responses[1]).toMatchObject({ reply: "result", batch: 4, outcome: "skipped" });
-    expect(responses[1]!.reason).toContain("area smap");
+    expect(responses[1]!.reason).toContain("area ptshare");
   });
 
   it("skips an unknown profile and an unknown operation, naming them", () => {
@@ -189,7 +190,7 @@ describe("the C core refuses requests that break the protocol", () => {
   });
 });
 
-describe("the grant-table corpus over the protocol", () => {
+describe("the grant-table and CR-pinning corpus over the protocol", () => {
   it("passes every case in every profile, each response valid against the protocol schema", () => {
     const items = corpus.flatMap((loaded) =>
       loaded.data.profiles.map((profile) => ({ loaded, profile, input: stripCase(loaded.data, loaded.area, profile) })),

@@ -2,14 +2,18 @@
 
 #include <string.h>
 
+#include "kvm/kvm_machine.h"
 #include "xen/machine.h"
 
 static const char *const profile_names[PROFILE_COUNT] = {
     [PROFILE_XEN_4_22] = "xen-4.22",
     [PROFILE_SEED_PROPOSALS] = "seed-proposals",
+    [PROFILE_CRPIN_RFC_V1] = "crpin-rfc-v1",
+    [PROFILE_CRPIN_RFC_V2] = "crpin-rfc-v2",
+    [PROFILE_CRPIN_V3] = "crpin-v3",
 };
 
-const struct machine *const registry_machines[] = { &xen_machine };
+const struct machine *const registry_machines[] = { &xen_machine, &kvm_machine };
 const size_t registry_machine_count = sizeof registry_machines / sizeof registry_machines[0];
 
 static bool same(const char *text, size_t length, const char *name)

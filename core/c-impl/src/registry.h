@@ -13,7 +13,14 @@
 #include "protocol/case_run.h"
 #include "protocol/observation.h"
 
-enum profile_id { PROFILE_XEN_4_22, PROFILE_SEED_PROPOSALS, PROFILE_COUNT };
+enum profile_id {
+    PROFILE_XEN_4_22,
+    PROFILE_SEED_PROPOSALS,
+    PROFILE_CRPIN_RFC_V1,
+    PROFILE_CRPIN_RFC_V2,
+    PROFILE_CRPIN_V3,
+    PROFILE_COUNT
+};
 
 const char *profile_name(int profile);
 /* -1 when this core does not implement it. */

@@ -27,9 +27,20 @@ void outcome_reset(struct step_outcome *outcome)
 {
     outcome->result = "ok";
     outcome->status = NULL;
+    outcome->fault_vector = NULL;
+    outcome->fault_has_error_code = false;
+    outcome->fault_error_code = 0;
     outcome->return_count = 0;
     outcome->log_first = NULL;
     outcome->log_last = NULL;
+}
+
+void outcome_fault(struct step_outcome *outcome, const char *vector, int64_t error_code)
+{
+    outcome->result = "fault";
+    outcome->fault_vector = vector;
+    outcome->fault_has_error_code = error_code >= 0;
+    outcome->fault_error_code = error_code >= 0 ? (uint64_t)error_code : 0;
 }
 
 void outcome_return(struct step_outcome *outcome, const char *key, struct value value)
@@ -72,6 +83,17 @@ void write_outcome_head(struct json_writer *writer, const struct step_outcome *o
 {
     json_key(writer, "result");
     json_string(writer, outcome->result);
+    if (outcome->fault_vector != NULL) {
+        json_key(writer, "fault");
+        json_begin_object(writer);
+        json_key(writer, "vector");
+        json_string(writer, outcome->fault_vector);
+        if (outcome->fault_has_error_code) {
+            json_key(writer, "errorCode");
+            json_hex64(writer, outcome->fault_error_code);
+        }
+        json_end_object(writer);
+    }
     if (outcome->status != NULL) {
         json_key(writer, "status");
         json_string(writer, outcome->status);

@@ -51,6 +51,10 @@ struct step_outcome {
     const char *result;
     /* A GNTST_* name, or NULL. */
     const char *status;
+    /* With result "fault": the exception's mnemonic (#GP, #UD, …) and its error code, if it has one. */
+    const char *fault_vector;
+    bool fault_has_error_code;
+    uint64_t fault_error_code;
     const char *return_keys[OUTCOME_MAX_RETURNS];
     struct value return_values[OUTCOME_MAX_RETURNS];
     unsigned return_count;
@@ -59,6 +63,8 @@ struct step_outcome {
 };
 
 void outcome_reset(struct step_outcome *outcome);
+/* result "fault" with this exception; error_code < 0 for one without an error code. */
+void outcome_fault(struct step_outcome *outcome, const char *vector, int64_t error_code);
 void outcome_return(struct step_outcome *outcome, const char *key, struct value value);
 
 /* Appends a message; its strings must live as long as the case. */

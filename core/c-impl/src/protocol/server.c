@@ -99,8 +99,8 @@ static int hello(struct server *server)
         registry_machines[m]->list_operations(emit_string, out);
     json_end_array(out);
     json_key(out, "about");
-    json_string(out, "An independent C11 implementation of the grant-table area (gcc and libc only), "
-                     "written from the clauses and facts; core/c-impl/.");
+    json_string(out, "An independent C11 implementation of the grant-table and CR-pinning areas (gcc and libc "
+                     "only), written from the clauses and facts; core/c-impl/.");
     json_end_object(out);
     json_end_object(out);
     json_raw(out, "\n", 1);
