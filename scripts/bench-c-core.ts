@@ -5,22 +5,21 @@
  *   make -C core/c-impl && npm run build
  *   node dist/scripts/bench-c-core.js [--rounds N] [--batch-size N] [paths…]
  *
- * Both cores get the same stripped cases in the same batches; the C core's
- * figure includes everything the protocol costs (serialising each batch,
- * the pipe, parsing each result line). Comparing outcomes is left out of
- * both, as it is the same work whichever core answered.
+ * Both cores are resolved as `hvabi run --core` resolves them (`reference`,
+ * `exec:core/c-impl/build/hvabi-c-core`) and get the same stripped cases in
+ * the same batches, so the C core's figure includes everything the protocol
+ * costs. Loading cases and judging outcomes are left out of both: they are
+ * the same work whichever core answered. The default cases are those of the
+ * areas the C core implements.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { createInterface } from "node:readline";
-import type { CaseInput } from "../core/interface";
-import { inProcessCore } from "../core/adapters/in-process";
-import { createReferenceExecutor } from "../core/reference";
+import type { CaseInput, Core } from "../core/interface";
 import { loadSpec } from "../spec";
 import { packageRoot } from "../spec/paths";
 import { discoverCaseFiles } from "../runner/discover";
 import { loadCaseFile } from "../runner/loader";
+import { resolveCore } from "../runner/resolve-core";
 import { stripCase } from "../runner/strip";
 
 interface Options {
@@ -42,7 +41,7 @@ function parseOptions(argv: string[]): Options {
     else if (arg === "--batch-size") options.batchSize = value();
     else options.paths.push(arg);
   }
-  if (options.paths.length === 0) options.paths.push(join(packageRoot(), "cases", "gnttab"));
+  if (options.paths.length === 0) options.paths.push(...["gnttab", "crpin"].map((area) => join(packageRoot(), "cases", area)));
   return options;
 }
 
@@ -63,47 +62,19 @@ function batchesOf(inputs: CaseInput[], size: number): CaseInput[][] {
   return batches;
 }
 
-/** A minimal protocol-1 client for the C core: one `run` per batch, one result line per case. */
-class ProtocolClient {
-  private readonly lines: string[] = [];
-  private waiting: ((line: string) => void) | undefined;
-  private readonly child: ChildProcessWithoutNullStreams;
-
-  constructor(program: string) {
-    this.child = spawn(program, [], { stdio: ["pipe", "pipe", "pipe"] });
-    this.child.on("error", (error) => {
-      throw new Error(`cannot start ${program}: ${error.message} (build it with make -C core/c-impl)`);
-    });
-    createInterface({ input: this.child.stdout }).on("line", (line) => {
-      const waiting = this.waiting;
-      this.waiting = undefined;
-      if (waiting) waiting(line);
-      else this.lines.push(line);
-    });
-  }
-
-  private next(): Promise<string> {
-    const line = this.lines.shift();
-    if (line !== undefined) return Promise.resolve(line);
-    return new Promise((resolve) => (this.waiting = resolve));
-  }
-
-  async start(): Promise<void> {
-    this.child.stdin.write(`${JSON.stringify({ cmd: "start", protocol: 1, hvabi: "bench" })}\n`);
-    const hello = JSON.parse(await this.next()) as { reply: string; protocol: number };
-    if (hello.reply !== "hello" || hello.protocol !== 1) throw new Error(`unexpected handshake: ${JSON.stringify(hello)}`);
-  }
-
-  async run(batch: number, cases: CaseInput[]): Promise<unknown[]> {
-    this.child.stdin.write(`${JSON.stringify({ cmd: "run", batch, cases })}\n`);
-    const results: unknown[] = [];
-    for (let i = 0; i < cases.length; i++) results.push(JSON.parse(await this.next()));
-    return results;
-  }
-
-  stop(): void {
-    this.child.stdin.end(`${JSON.stringify({ cmd: "stop" })}\n`);
-  }
+/** Milliseconds for `rounds` passes over every batch, after one warm-up pass; fails on any non-observed outcome. */
+async function measure(core: Core, batches: CaseInput[][], rounds: number): Promise<number> {
+  const runAll = async (): Promise<void> => {
+    for (const batch of batches) {
+      const outcomes = await core.run(batch);
+      const odd = outcomes.findIndex((outcome) => outcome.kind !== "observed");
+      if (odd >= 0) throw new Error(`${core.description.name} did not observe ${batch[odd]!.id}: ${JSON.stringify(outcomes[odd])}`);
+    }
+  };
+  await runAll();
+  const started = performance.now();
+  for (let round = 0; round < rounds; round++) await runAll();
+  return performance.now() - started;
 }
 
 async function main(): Promise<void> {
@@ -112,20 +83,14 @@ async function main(): Promise<void> {
   const batches = batchesOf(inputs, options.batchSize);
   const total = inputs.length * options.rounds;
 
-  const reference = inProcessCore(createReferenceExecutor());
-  for (const batch of batches) await reference.run(batch); // warm-up
-  let started = performance.now();
-  for (let round = 0; round < options.rounds; round++) for (const batch of batches) await reference.run(batch);
-  const referenceMs = performance.now() - started;
+  const reference = await resolveCore("reference");
+  const referenceMs = await measure(reference, batches, options.rounds);
+  await reference.close();
 
-  const client = new ProtocolClient(join(packageRoot(), "core", "c-impl", "build", "hvabi-c-core"));
-  await client.start();
-  let batchNumber = 0;
-  for (const batch of batches) await client.run(batchNumber++, batch); // warm-up
-  started = performance.now();
-  for (let round = 0; round < options.rounds; round++) for (const batch of batches) await client.run(batchNumber++, batch);
-  const cMs = performance.now() - started;
-  client.stop();
+  const binary = join(packageRoot(), "core", "c-impl", "build", "hvabi-c-core");
+  const cCore = await resolveCore(`exec:${binary}`);
+  const cMs = await measure(cCore, batches, options.rounds);
+  await cCore.close();
 
   const rate = (ms: number): number => Math.round((total / ms) * 1000);
   console.log(`${inputs.length} cases × ${options.rounds} rounds, batches of ${options.batchSize}`);

@@ -16,7 +16,8 @@ import { loadCaseFile, type LoadedCase } from "../../runner/loader";
 import { stripCase } from "../../runner/strip";
 import { validator } from "../../runner/validators";
 import type { StepObservation } from "../../spec/types/generated";
-import { ROOT } from "../helpers";
+import { readFileSync } from "node:fs";
+import { ROOT, runCli, tempDir } from "../helpers";
 
 const C_DIR = join(ROOT, "core", "c-impl");
 const BINARY = join(C_DIR, "build", "hvabi-c-core");
@@ -220,5 +221,33 @@ describe("the grant-table and CR-pinning corpus over the protocol", () => {
       });
     });
     expect(failures).toEqual([]);
+  });
+});
+
+describe("the runner with the C core as an exec: core", () => {
+  const core = `exec:${BINARY}`;
+
+  it("hvabi run passes every case of the areas it implements and skips the others with a reason", () => {
+    const reportDir = tempDir();
+    const run = runCli(["run", "--core", core, "--report-dir", reportDir, "--quiet"]);
+    expect(run.status, run.stdout + run.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(join(reportDir, "report.json"), "utf8")) as {
+      core: { name: string };
+      results: { id: string | null; area: string | null; status: string; reason?: string }[];
+    };
+    expect(report.core.name).toBe("hvabi-c-core");
+    const implemented = new Set(["gnttab", "crpin"]);
+    const unexpected = report.results.filter((r) =>
+      implemented.has(r.area ?? "") ? r.status !== "pass" : r.status !== "skip" || !r.reason,
+    );
+    expect(unexpected.map((r) => `${r.id}: ${r.status} ${r.reason ?? ""}`)).toEqual([]);
+    expect(report.results.filter((r) => r.area === "gnttab").length).toBeGreaterThan(300);
+    expect(report.results.filter((r) => r.area === "crpin").length).toBeGreaterThan(700);
+  });
+
+  it("hvabi check-core passes", () => {
+    const check = runCli(["check-core", core]);
+    expect(check.status, check.stdout + check.stderr).toBe(0);
+    expect(check.stdout).toContain("CHECK PASSED");
   });
 });
