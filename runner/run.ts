@@ -70,6 +70,7 @@ function baseResult(loaded: LoadedCase, profile: string | null): CaseResult {
     title: loaded.data.title,
     clauses: loaded.data.clauses,
     ...(side === undefined ? {} : { polarity: side }),
+    hash: loaded.hash,
   };
 }
 

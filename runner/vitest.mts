@@ -29,6 +29,12 @@ export interface ConformanceOptions {
   profiles?: string[];
   /** Name of the enclosing describe block (default "hvabi conformance"). */
   name?: string;
+  /**
+   * Fail, rather than skip, a case the core does not run (an area, profile or
+   * operation it lacks). Mutation testing uses it: a mutant that makes the
+   * core disown a case must not survive as a skip.
+   */
+  strict?: boolean;
 }
 
 /** A failed step in words: `step 1 (gnttab_set_version): result expected "ENOSYS", observed "ok"`. */
@@ -116,7 +122,10 @@ export function conformanceSuite(options: ConformanceOptions = {}): void {
         test(`${entry.data.id} [${profile}]`, async (context) => {
           if (core === undefined) throw new Error("the core did not start");
           const { description } = core;
-          const skip = (note: string): void => context.skip(note);
+          const skip = (note: string): void => {
+            if (options.strict) throw new Error(`not run by the core (strict mode): ${note}`);
+            context.skip(note);
+          };
           if (!description.areas.includes(entry.area)) return skip(`core ${description.name} does not implement area ${entry.area}`);
           if (!description.profiles.includes(profile)) return skip(`core ${description.name} does not implement profile ${profile}`);
           await checkCase(core, entry, profile, skip);

@@ -410,6 +410,10 @@ export interface BaselineEntry {
    * Where the bug is tracked (an address or a ticket name).
    */
   issue?: string;
+  /**
+   * Content hash of the case when the entry was recorded (report.json `hash`). When the case's hash differs now, the case was edited since the entry was written and its reason may no longer hold: the gate says so.
+   */
+  hash?: string;
 }
 /**
  * One conformance case: a configuration, steps with expected outcomes, and the clauses they check.

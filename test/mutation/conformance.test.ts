@@ -6,4 +6,4 @@
 import { createReferenceExecutor } from "../../core/reference";
 import { conformanceSuite } from "../../runner/vitest.mts";
 
-conformanceSuite({ core: createReferenceExecutor(), name: "conformance" });
+conformanceSuite({ core: createReferenceExecutor(), name: "conformance", strict: true });

@@ -1,4 +1,5 @@
 import type { DomainConfig } from "../../../spec/types/generated";
+import { CaseModelError } from "../model-error";
 import type { GrantTable } from "./gnttab/table";
 
 export type DomainType = "pv64" | "pv32" | "hvm";
@@ -16,8 +17,7 @@ export class XenDomain {
   private readonly givenAway = new Set<bigint>();
   private readonly received = new Set<bigint>();
   private readonly memory = new Map<bigint, Uint8Array>();
-  /** Attached by the gnttab area when the domain is created; builds without CONFIG_GRANT_TABLE have none. */
-  gnttab?: GrantTable;
+  private grantTable: GrantTable | undefined;
 
   constructor(config: Required<Pick<DomainConfig, "domid" | "type" | "privileged" | "ioResources" | "vcpus">>) {
     this.domid = config.domid;
@@ -25,6 +25,20 @@ export class XenDomain {
     this.privileged = config.privileged;
     this.ioResources = config.ioResources;
     this.vcpus = config.vcpus;
+  }
+
+  /** Attached by the gnttab area at creation, in builds with CONFIG_GRANT_TABLE. */
+  attachGrantTable(table: GrantTable): void {
+    this.grantTable = table;
+  }
+
+  get hasGrantTable(): boolean {
+    return this.grantTable !== undefined;
+  }
+
+  get gnttab(): GrantTable {
+    if (this.grantTable === undefined) throw new CaseModelError(`d${this.domid} has no grant table (a build without CONFIG_GRANT_TABLE)`);
+    return this.grantTable;
   }
 
   get isPv(): boolean {

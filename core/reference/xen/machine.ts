@@ -189,9 +189,10 @@ export class XenMachine {
     return this.domains.get(domid);
   }
 
-  caller(domid: number): XenDomain {
-    const domain = this.domains.get(domid);
-    if (domain === undefined) throw new CaseModelError(`the calling domain d${domid} does not exist`);
+  /** The domain making a call; `dom` always arrives filled in (the loader applies the schema's default). */
+  caller(domid: number | undefined): XenDomain {
+    const domain = domid === undefined ? undefined : this.domains.get(domid);
+    if (domain === undefined) throw new CaseModelError(`the calling domain d${String(domid)} does not exist`);
     return domain;
   }
 

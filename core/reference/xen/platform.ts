@@ -12,7 +12,7 @@ function createDomain(machine: XenMachine, args: CreateDomainStep["args"]): Obse
 }
 
 function memWrite(machine: XenMachine, args: MemWriteArgs): Observation {
-  const domain = machine.caller(args.dom ?? 1);
+  const domain = machine.caller(args.dom);
   const frame = parseHex(args.frame);
   const offset = args.offset ?? 0;
   const bytes = Buffer.from(args.bytes, "hex");
@@ -22,7 +22,7 @@ function memWrite(machine: XenMachine, args: MemWriteArgs): Observation {
 }
 
 function memRead(machine: XenMachine, args: MemReadArgs): Observation {
-  const domain = machine.caller(args.dom ?? 1);
+  const domain = machine.caller(args.dom);
   const frame = parseHex(args.frame);
   const offset = args.offset ?? 0;
   if (!domain.owns(frame) || offset + args.length > PAGE_SIZE) return errno("EFAULT");

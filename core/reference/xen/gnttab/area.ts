@@ -38,17 +38,19 @@ function readState(machine: XenMachine, key: string): StateRead {
 
   const perDomain = DOMAIN_KEY.exec(key);
   if (perDomain) {
-    const table = machine.domains.get(Number(perDomain[1]))?.gnttab;
-    if (table === undefined) return found(null);
+    const domain = machine.domains.get(Number(perDomain[1]));
+    if (domain === undefined || !domain.hasGrantTable) return found(null);
+    const table = domain.gnttab;
     const field = perDomain[2];
     return found(field === "version" ? table.version : field === "maxVersion" ? table.maxVersion : table.statusFrames);
   }
 
   const perEntry = ENTRY_KEY.exec(key);
   if (perEntry) {
-    const table = machine.domains.get(Number(perEntry[1]))?.gnttab;
+    const domain = machine.domains.get(Number(perEntry[1]));
     const ref = Number(perEntry[2]);
-    if (table === undefined || ref >= table.entryCount) return found(null);
+    if (domain === undefined || !domain.hasGrantTable || ref >= domain.gnttab.entryCount) return found(null);
+    const table = domain.gnttab;
     const entry = table.entry(ref);
     const flags = table.abi.entryFlags;
     switch (perEntry[3]) {
@@ -78,15 +80,17 @@ export const gnttabArea: XenArea = {
       parseGnttab(value, gnttabOptions(machine), choices(machine), machine.pvBuilt, machine.spec.errno.EINVAL),
   },
   initOptions(machine) {
-    // Without CONFIG_GRANT_TABLE, opt_gnttab_max_version is the constant 0 and nothing grant-related is on.
-    const options = machine.kconfig("GRANT_TABLE")
-      ? defaultOptions(choices(machine), machine.xen.arch ?? "x86_64", machine.pvBuilt)
-      : { maxVersion: 0, transitive: false, transfer: false };
-    machine.options.set(GNTTAB, options);
+    // Without CONFIG_GRANT_TABLE, opt_gnttab_max_version is the constant 0 and there are no grant options at all.
+    machine.options.set(
+      GNTTAB,
+      machine.kconfig("GRANT_TABLE")
+        ? defaultOptions(choices(machine), machine.xen.arch ?? "x86_64", machine.pvBuilt)
+        : { maxVersion: 0, transitive: false, transfer: false },
+    );
   },
   validateDomain(machine, config): Errno | undefined {
     const opts = grantOpts(machine, config);
-    // The grant_table_init() stub of builds without grant tables refuses any option.
+    // grant_table_init()'s stub refuses any option when there is no grant table.
     if (!machine.kconfig("GRANT_TABLE")) return opts === 0n ? undefined : "EINVAL";
     if ((opts & ~VERSION_MASK) !== 0n) return "EINVAL";
     const version = Number(opts & VERSION_MASK);
@@ -94,8 +98,7 @@ export const gnttabArea: XenArea = {
     return undefined;
   },
   initDomain(machine, domain, config) {
-    if (!machine.kconfig("GRANT_TABLE")) return;
-    domain.gnttab = new GrantTable(abi(machine), Number(grantOpts(machine, config) & VERSION_MASK));
+    if (machine.kconfig("GRANT_TABLE")) domain.attachGrantTable(new GrantTable(abi(machine), Number(grantOpts(machine, config) & VERSION_MASK)));
   },
   operations: gnttabOperations,
   readState,

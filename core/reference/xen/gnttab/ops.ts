@@ -24,23 +24,15 @@ import type { ActiveEntry, GrantTable } from "./table";
 
 const OKAY: GrantStatus = "GNTST_okay";
 
-/** The domain's grant table: every domain has one in builds with CONFIG_GRANT_TABLE, which are the only ones that get here. */
-function grantTable(domain: XenDomain): GrantTable {
-  if (domain.gnttab === undefined) throw new Error(`d${domain.domid} has no grant table`);
-  return domain.gnttab;
-}
-
-/** The hypercall exists only in builds with CONFIG_GRANT_TABLE. */
-function hypercallAbsent(machine: XenMachine): Observation | undefined {
-  return machine.kconfig("GRANT_TABLE") ? undefined : errno("ENOSYS");
+/** GNTTABOP_* exist only in builds with CONFIG_GRANT_TABLE: without it the hypercall is not in the table. */
+function grantTableOp<A>(handler: (machine: XenMachine, args: A) => Observation): (machine: XenMachine, args: A) => Observation {
+  return (machine, args) => (machine.kconfig("GRANT_TABLE") ? handler(machine, args) : errno("ENOSYS"));
 }
 
 function grantWrite(machine: XenMachine, args: GrantWriteArgs): Observation {
-  const domain = machine.caller(args.dom ?? 1);
-  // Without CONFIG_GRANT_TABLE there is no grant table to write.
+  const domain = machine.caller(args.dom);
+  if (!domain.hasGrantTable || args.ref >= domain.gnttab.entryCount) return errno("EINVAL");
   const table = domain.gnttab;
-  if (table === undefined) return errno("ENOSYS");
-  if (args.ref >= table.entryCount) return errno("EINVAL");
   const flags = table.abi.entryFlags;
   let bits = flags.types[args.type];
   if (args.readonly) bits |= flags.readonly;
@@ -103,9 +95,7 @@ function reduceStatus(table: GrantTable, ref: number, act: Pins): void {
 }
 
 function mapGrantRef(machine: XenMachine, args: GnttabMapArgs): Observation {
-  const absent = hypercallAbsent(machine);
-  if (absent) return absent;
-  const mapper = machine.caller(args.dom ?? 1);
+  const mapper = machine.caller(args.dom);
   const names = new Set(args.flags ?? ["host_map"]);
   const readonly = names.has("readonly");
   const increment = noPins();
@@ -117,11 +107,11 @@ function mapGrantRef(machine: XenMachine, args: GnttabMapArgs): Observation {
   }
   const granter = machine.domains.get(args.granter);
   if (granter === undefined) return grantStatus("GNTST_bad_domain");
-  const maptrack = grantTable(mapper);
+  const maptrack = mapper.gnttab;
   // map_grant_ref() takes its handle before looking at the entry; on failure the handle goes back to the tail.
   const handle = maptrack.takeHandle();
   if (handle === undefined) return grantStatus("GNTST_no_space");
-  const status = pinForMap(grantTable(granter), granter, mapper, args.ref, readonly, increment);
+  const status = pinForMap(granter.gnttab, granter, mapper, args.ref, readonly, increment);
   if (status !== OKAY) {
     maptrack.releaseHandle(handle);
     return grantStatus(status);
@@ -162,14 +152,12 @@ function pinForMap(table: GrantTable, granter: XenDomain, mapper: XenDomain, ref
 }
 
 function unmapGrantRef(machine: XenMachine, args: GnttabUnmapArgs): Observation {
-  const absent = hypercallAbsent(machine);
-  if (absent) return absent;
-  const mapper = machine.caller(args.dom ?? 1);
-  const mapping = grantTable(mapper).maptrack.get(args.handle);
+  const mapper = machine.caller(args.dom);
+  const mapping = mapper.gnttab.maptrack.get(args.handle);
   if (mapping === undefined) return grantStatus("GNTST_bad_handle");
   const granter = machine.domains.get(mapping.granter);
   if (granter === undefined) return grantStatus("GNTST_bad_domain");
-  const table = grantTable(granter);
+  const table = granter.gnttab;
   const act = table.active.get(mapping.ref);
   if (act !== undefined) {
     if (mapping.host) act[mapping.readonly ? "hostRead" : "hostWrite"] -= 1;
@@ -177,7 +165,7 @@ function unmapGrantRef(machine: XenMachine, args: GnttabUnmapArgs): Observation 
     reduceStatus(table, mapping.ref, act);
     if (totalPins(act) === 0) table.active.delete(mapping.ref);
   }
-  grantTable(mapper).releaseHandle(args.handle);
+  mapper.gnttab.releaseHandle(args.handle);
   return grantStatus(OKAY);
 }
 
@@ -204,7 +192,7 @@ function acquireForCopy(
   readonly: boolean,
   allowTransitive: boolean,
 ): Claim {
-  const table = grantTable(rd);
+  const table = rd.gnttab;
   if (ref >= table.entryCount) return { status: "GNTST_bad_gntref" };
   const flags = table.abi.entryFlags;
   const existing = table.active.get(ref);
@@ -284,14 +272,12 @@ function claimBuffer(machine: XenMachine, caller: XenDomain, side: CopyBuffer, r
   }
   const frame = parseHex(side.frame ?? "0x0");
   if (!domain.owns(frame)) return { status: "GNTST_bad_page" };
-  return { buffer: { owner: domain, frame, offset: 0, length: grantTable(domain).abi.pageSize, release: () => undefined } };
+  return { buffer: { owner: domain, frame, offset: 0, length: domain.gnttab.abi.pageSize, release: () => undefined } };
 }
 
 function copy(machine: XenMachine, args: GnttabCopyArgs): Observation {
-  const absent = hypercallAbsent(machine);
-  if (absent) return absent;
   if (args.len === 0) return grantStatus(OKAY);
-  const caller = machine.caller(args.dom ?? 1);
+  const caller = machine.caller(args.dom);
   for (const side of [args.source, args.dest]) {
     if (side.ref === undefined && side.domid !== "self" && side.domid !== machine.domidSelf) {
       return grantStatus("GNTST_permission_denied");
@@ -313,7 +299,7 @@ function copy(machine: XenMachine, args: GnttabCopyArgs): Observation {
 
 /** gnttab_copy_buf(): page bounds first (bad_copy_arg), then the granted range (general_error). */
 function copyBytes(args: GnttabCopyArgs, source: ClaimedBuffer, dest: ClaimedBuffer): GrantStatus {
-  const pageSize = grantTable(source.owner).abi.pageSize;
+  const pageSize = source.owner.gnttab.abi.pageSize;
   const sourceOffset = args.source.offset ?? 0;
   const destOffset = args.dest.offset ?? 0;
   if (sourceOffset + args.len > pageSize || destOffset + args.len > pageSize) return "GNTST_bad_copy_arg";
@@ -326,9 +312,7 @@ function copyBytes(args: GnttabCopyArgs, source: ClaimedBuffer, dest: ClaimedBuf
 
 /** gnttab_set_version() (G7): every exit writes the version in force back. */
 function setVersion(machine: XenMachine, args: GnttabSetVersionArgs): Observation {
-  const absent = hypercallAbsent(machine);
-  if (absent) return absent;
-  const table = grantTable(machine.caller(args.dom ?? 1));
+  const table = machine.caller(args.dom).gnttab;
   const done = (result: "ok" | "EINVAL" | "ENOSYS" | "EBUSY" | "ERANGE"): Observation =>
     result === "ok" ? ok({ version: table.version }) : errno(result, { version: table.version });
   if (args.version !== 1 && args.version !== 2) return done("EINVAL");
@@ -356,41 +340,35 @@ function xsmTarget(caller: XenDomain, target: XenDomain): boolean {
 }
 
 function getVersion(machine: XenMachine, args: GnttabGetVersionArgs): Observation {
-  const absent = hypercallAbsent(machine);
-  if (absent) return absent;
-  const caller = machine.caller(args.dom ?? 1);
+  const caller = machine.caller(args.dom);
   const target = machine.lookup(args.target, caller);
   if (target === undefined) return errno("ESRCH");
   if (!xsmTarget(caller, target)) return errno("EPERM");
-  return ok({ version: grantTable(target).version });
+  return ok({ version: target.gnttab.version });
 }
 
 function getStatusFrames(machine: XenMachine, args: GnttabGetStatusFramesArgs): Observation {
-  const absent = hypercallAbsent(machine);
-  if (absent) return absent;
   if ((args.count ?? 1) !== 1) return errno("EINVAL");
-  const caller = machine.caller(args.dom ?? 1);
+  const caller = machine.caller(args.dom);
   const target = machine.lookup(args.target, caller);
   if (target === undefined) return grantStatus("GNTST_bad_domain");
   if (!xsmTarget(caller, target)) return grantStatus("GNTST_permission_denied");
-  if (args.nrFrames > grantTable(target).statusFrames) return grantStatus("GNTST_general_error");
+  if (args.nrFrames > target.gnttab.statusFrames) return grantStatus("GNTST_general_error");
   return grantStatus(OKAY, { frames: args.nrFrames });
 }
 
 /** Whether any domain's active entry holds `frame` pinned (a grant mapping keeps a page reference). */
 function mappedThroughGrant(machine: XenMachine, frame: bigint): boolean {
   for (const domain of machine.domains.values()) {
-    for (const active of domain.gnttab?.active.values() ?? []) if (active.frame === frame && totalPins(active) > 0) return true;
+    for (const active of domain.hasGrantTable ? domain.gnttab.active.values() : []) if (active.frame === frame && totalPins(active) > 0) return true;
   }
   return false;
 }
 
 /** gnttab_transfer() (G11): refused outright when transfers are off; otherwise per-op statuses. */
 function transfer(machine: XenMachine, args: GnttabTransferArgs): Observation {
-  const absent = hypercallAbsent(machine);
-  if (absent) return absent;
   if (!gnttabOptions(machine).transfer) return errno("EOPNOTSUPP");
-  const caller = machine.caller(args.dom ?? 1);
+  const caller = machine.caller(args.dom);
   const frame = parseHex(args.frame);
   if (!caller.owns(frame)) return grantStatus("GNTST_bad_page");
   // steal_page() refuses a translated (HVM) guest's pages (-EOPNOTSUPP), and pages with extra
@@ -400,7 +378,7 @@ function transfer(machine: XenMachine, args: GnttabTransferArgs): Observation {
   // The frame is stolen before the target is checked: on any later failure Xen frees it, so the caller loses it.
   const target = machine.domains.get(args.target);
   const table = target?.gnttab;
-  const flags = grantTable(caller).abi.entryFlags;
+  const flags = caller.gnttab.abi.entryFlags;
   const entry = table !== undefined && args.ref < table.entryCount ? table.entry(args.ref) : undefined;
   // gnttab_prepare_for_transfer() compares the whole flags word: no readonly or earlier transfer bits.
   const accepts = entry !== undefined && entry.flags === flags.types.accept_transfer && entry.domid === caller.domid;
@@ -424,11 +402,11 @@ function physinfo(machine: XenMachine): Observation {
 export const gnttabOperations: XenOperations = {
   physinfo,
   grant_write: grantWrite,
-  gnttab_map_grant_ref: mapGrantRef,
-  gnttab_unmap_grant_ref: unmapGrantRef,
-  gnttab_copy: copy,
-  gnttab_set_version: setVersion,
-  gnttab_get_version: getVersion,
-  gnttab_get_status_frames: getStatusFrames,
-  gnttab_transfer: transfer,
+  gnttab_map_grant_ref: grantTableOp(mapGrantRef),
+  gnttab_unmap_grant_ref: grantTableOp(unmapGrantRef),
+  gnttab_copy: grantTableOp(copy),
+  gnttab_set_version: grantTableOp(setVersion),
+  gnttab_get_version: grantTableOp(getVersion),
+  gnttab_get_status_frames: grantTableOp(getStatusFrames),
+  gnttab_transfer: grantTableOp(transfer),
 };
