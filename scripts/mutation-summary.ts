@@ -2,11 +2,12 @@
  * Prints the mutation score per area from Stryker's JSON report
  * (out/mutation/mutation.json). A file belongs to the area whose folder holds
  * it (core/reference/<machine>/<area>/…); what the machines share is reported
- * as "shared". Survivors listed in test/mutation/equivalent-mutants.json (each
- * with the reason it changes nothing observable through the ABI) are not
- * counted against the score; entries there that match no survivor are stale.
+ * as "shared". Survivors listed in test/mutation/equivalent-mutants/*.json (one
+ * file per area, each entry with the reason it changes nothing observable
+ * through the ABI) are not counted against the score; entries that match no
+ * survivor are reported as stale.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { AREAS } from "../spec";
 import { packageRoot } from "../spec/paths";
@@ -114,15 +115,18 @@ export function summarise(report: MutationReport, equivalents: readonly Equivale
   return { scores, survivors: remaining, stale: equivalents.filter((entry) => !used.has(entry)) };
 }
 
-export function readEquivalents(path: string): EquivalentMutant[] {
-  if (!existsSync(path)) return [];
-  return (JSON.parse(readFileSync(path, "utf8")) as { equivalents: EquivalentMutant[] }).equivalents;
+export function readEquivalents(dir: string): EquivalentMutant[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => name.endsWith(".json"))
+    .sort()
+    .flatMap((name) => (JSON.parse(readFileSync(join(dir, name), "utf8")) as { equivalents: EquivalentMutant[] }).equivalents);
 }
 
 if (require.main === module) {
   const root = packageRoot();
   const reportFile = process.argv[2] ?? join(root, "out", "mutation", "mutation.json");
-  const equivalents = readEquivalents(join(root, "test", "mutation", "equivalent-mutants.json"));
+  const equivalents = readEquivalents(join(root, "test", "mutation", "equivalent-mutants"));
   const { scores, survivors, stale } = summarise(JSON.parse(readFileSync(reportFile, "utf8")) as MutationReport, equivalents);
   console.log("area       mutants  killed  survived  equivalent  score");
   for (const s of scores) {

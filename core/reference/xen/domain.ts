@@ -1,6 +1,7 @@
 import type { DomainConfig } from "../../../spec/types/generated";
 import { CaseModelError } from "../model-error";
 import type { GrantTable } from "./gnttab/table";
+import type { X86DomainState } from "./x86/domain-state";
 
 export type DomainType = "pv64" | "pv32" | "hvm";
 
@@ -18,6 +19,8 @@ export class XenDomain {
   private readonly received = new Set<bigint>();
   private readonly memory = new Map<bigint, Uint8Array>();
   private grantTable: GrantTable | undefined;
+  /** Attached by the x86 platform when the domain is created: vCPUs, page types, toolstack setup. */
+  x86?: X86DomainState;
 
   constructor(config: Required<Pick<DomainConfig, "domid" | "type" | "privileged" | "ioResources" | "vcpus">>) {
     this.domid = config.domid;

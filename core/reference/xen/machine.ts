@@ -22,13 +22,20 @@ export type XenOperations = {
 /** A custom parameter handler returns 0 or a negative errno, as Xen's do. */
 export type CustomParamHandler = (machine: XenMachine, value: string) => number;
 
+/** Stores the value of a boolean (`boolean_param`) parameter, after parse_params() has worked it out. */
+export type BoolParamSetter = (machine: XenMachine, value: boolean) => void;
+
 /** Where an area keeps its parsed options on the machine. */
 export interface XenArea {
   readonly name: string;
   /** Custom (`custom_param`) handlers by parameter name; spec/data/xen-params.json declares them. */
   readonly customParams: Record<string, CustomParamHandler>;
+  /** Boolean (`boolean_param`) parameters by name; spec/data/xen-params.json declares them. */
+  readonly boolParams?: Record<string, BoolParamSetter>;
   /** Sets this area's option defaults; runs before the command line is parsed. */
   initOptions(machine: XenMachine): void;
+  /** Resolves defaults that depend on the hardware or on other options (and prints what Xen prints then); runs once the command line is parsed. */
+  completeOptions?(machine: XenMachine): void;
   /** Checks this area's part of a domain configuration; returns an errno to refuse the creation. */
   validateDomain?(machine: XenMachine, config: DomainConfig): Errno | undefined;
   /** Attaches this area's per-domain state to a domain that passed every validation. */
@@ -100,6 +107,7 @@ export class XenMachine {
     for (const area of this.areas) area.initOptions(this);
     if (this.xen.builtinCmdline) this.parseCmdline(this.xen.builtinCmdline ?? "");
     if (!this.xen.cmdlineOverride) this.parseCmdline(this.xen.cmdline ?? "");
+    for (const area of this.areas) area.completeOptions?.(this);
     this.booted = true;
     return { result: "ok" };
   }
@@ -123,8 +131,10 @@ export class XenMachine {
       rc = argument === undefined ? -this.spec.errno.EINVAL : handler(this, argument);
       printedKey = printedCustomKey(option);
     } else {
-      // OPT_BOOL: parse_bool's -1 is passed through as rc=-1; the value itself is area-owned.
-      rc = option.value === "" ? 0 : Math.min(parseBool(option.value), 0);
+      // OPT_BOOL: parse_bool's -1 is passed through as rc=-1; otherwise `no-` and a false value each invert.
+      const parsed = option.value === "" ? 1 : parseBool(option.value);
+      rc = Math.min(parsed, 0);
+      if (parsed >= 0) this.boolSetter(option.name)(this, !option.negated !== (parsed === 0));
     }
     if (rc !== 0) this.print({ msg: "param-invalid", param: printedKey, value: printedValue(option), rc });
   }
@@ -133,6 +143,14 @@ export class XenMachine {
     for (const area of this.areas) {
       const handler = area.customParams[name];
       if (handler !== undefined) return handler;
+    }
+    throw new Error(`parameter ${name} is declared in spec/data/xen-params.json but no area implements it`);
+  }
+
+  private boolSetter(name: string): BoolParamSetter {
+    for (const area of this.areas) {
+      const setter = area.boolParams?.[name];
+      if (setter !== undefined) return setter;
     }
     throw new Error(`parameter ${name} is declared in spec/data/xen-params.json but no area implements it`);
   }

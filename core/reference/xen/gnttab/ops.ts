@@ -348,7 +348,7 @@ function getVersion(machine: XenMachine, args: GnttabGetVersionArgs): Observatio
 }
 
 function getStatusFrames(machine: XenMachine, args: GnttabGetStatusFramesArgs): Observation {
-  if ((args.count ?? 1) !== 1) return errno("EINVAL");
+  if (args.count !== 1) return errno("EINVAL");
   const caller = machine.caller(args.dom);
   const target = machine.lookup(args.target, caller);
   if (target === undefined) return grantStatus("GNTST_bad_domain");
