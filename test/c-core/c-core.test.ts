@@ -134,6 +134,15 @@ describe("the C core's per-case outcomes", () => {
     expect(responses[2]!.reason).toContain("gnttab_swap_grant_ref, hypothetical_op");
   });
 
+  it("skips a grant-table case whose command line needs an area it does not implement", () => {
+    const base = caseInput("gnttab.cmdline.bare-gnttab-invalid");
+    const input = { ...base, config: { ...base.config, xen: { ...base.config.xen, cmdline: "smap=hvm gnttab=max_ver:1" } } };
+    const { responses } = session([START, { cmd: "run", batch: 2, cases: [input] }, { cmd: "stop" }]);
+    expectValidResponses(responses);
+    expect(responses[1]).toMatchObject({ outcome: "skipped" });
+    expect(responses[1]!.reason).toBe("the command line sets smap, a parameter of area smap, which hvabi-c-core does not implement");
+  });
+
   it("reports a malformed case as errored with the field at fault, and carries on", () => {
     const good = caseInput("gnttab.cmdline.bare-gnttab-invalid");
     const badArgument = {

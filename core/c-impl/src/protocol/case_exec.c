@@ -215,6 +215,7 @@ void execute_case(const struct json_value *input, int64_t batch, struct arena *c
         run.step_index = -1;
         run.op_name = NULL;
         run.message[0] = '\0';
+        run.skipped = false;
         struct json_writer_mark mark;
         json_writer_mark(out, &mark);
         if (setjmp(run.on_failure) == 0) {
@@ -225,7 +226,10 @@ void execute_case(const struct json_value *input, int64_t batch, struct arena *c
             json_milliseconds(out, now_ms() - started);
         } else {
             json_writer_rewind(out, &mark);
-            write_errored(out, run.message);
+            if (run.skipped)
+                write_skipped(out, run.message);
+            else
+                write_errored(out, run.message);
         }
     }
     json_end_object(out);

@@ -18,6 +18,16 @@ _Noreturn void case_fail(struct case_run *run, const char *format, ...)
     longjmp(run->on_failure, 1);
 }
 
+_Noreturn void case_skip(struct case_run *run, const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    vsnprintf(run->message, sizeof run->message, format, args);
+    va_end(args);
+    run->skipped = true;
+    longjmp(run->on_failure, 1);
+}
+
 void *case_alloc(struct case_run *run, size_t size)
 {
     void *memory = arena_alloc(run->arena, size);

@@ -19,6 +19,8 @@ enum { CASE_MESSAGE_SIZE = 1024 };
 
 struct case_run {
     jmp_buf on_failure;
+    /* Set by case_skip(): the core cannot judge the case (rather than the case being at fault). */
+    bool skipped;
     struct arena *arena;
     int profile;
     /* -1 while the configuration is being read. */
@@ -28,6 +30,9 @@ struct case_run {
 };
 
 _Noreturn void case_fail(struct case_run *run, const char *format, ...) __attribute__((format(printf, 2, 3)));
+
+/* Leaves the case as `skipped`: it needs something this core does not implement. */
+_Noreturn void case_skip(struct case_run *run, const char *format, ...) __attribute__((format(printf, 2, 3)));
 
 /* Arena memory for the case; failing the case when memory runs out. */
 void *case_alloc(struct case_run *run, size_t size);

@@ -96,7 +96,8 @@ static void parse_option(struct xen_host *host, char *option)
     struct param_handler handler;
     bool found = xen_find_param(host, name, &handler);
     if (found) {
-        if (handler.param != NULL) {
+        switch (handler.kind) {
+        case PARAM_AREA:
             if (!asserted && *value != '\0') {
                 rc = -XEN_EINVAL;
             } else {
@@ -106,6 +107,18 @@ static void parse_option(struct xen_host *host, char *option)
                 }
                 rc = handler.param->parse(host, handler.state, value);
             }
+            break;
+        case PARAM_BOOLEAN:
+            /* OPT_BOOL: no value means true; otherwise parse_bool() must know the word, and its -1 is the rc. */
+            if (*value != '\0' && xen_parse_bool(value, value + strlen(value)) < 0)
+                rc = -1;
+            break;
+        case PARAM_FOREIGN:
+            case_skip(host->run,
+                      "the command line sets %s, a parameter of area %s, which hvabi-c-core does not implement",
+                      name, handler.area);
+        case PARAM_UNMODELLED:
+            break;
         }
     }
     if (rc != 0)
