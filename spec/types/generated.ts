@@ -27,6 +27,9 @@ export type Hex642 = string;
  * A 64-bit value written as a "0x..." hex string (JSON numbers lose bits above 2^53).
  */
 export type Hex643 = string;
+/**
+ * An id in use, or one from DOMID_FIRST_RESERVED (0x7ff0) up, is refused with EEXIST, except DOMID_ANY (0x7ff5), which takes the next free id (domid_alloc(); spec/data/xen/model.json).
+ */
 export type Domid = number;
 /**
  * The raw `grant_opts` field of XEN_DOMCTL_createdomain, bypassing libxl (takes precedence over maxGrantVersion).
@@ -702,11 +705,11 @@ export interface Config {
  */
 export interface XenConfig {
   /**
-   * The bootloader command line, exactly as a user would write it (e.g. `gnttab=max-ver:1 smap=hvm`).
+   * The bootloader command line, exactly as a user would write it (e.g. `gnttab=max-ver:1 smap=hvm`). Xen reads it as a C string: it ends at the first NUL.
    */
   cmdline?: string;
   /**
-   * CONFIG_CMDLINE: parsed before the bootloader command line.
+   * CONFIG_CMDLINE: parsed before the bootloader command line; also a C string, ending at the first NUL.
    */
   builtinCmdline?: string;
   /**
@@ -801,7 +804,7 @@ export interface GuestKernel {
    */
   cmdline?: string;
   /**
-   * The kernel carries the profile's CR-pinning guest patches (the series' guest side). A stock kernel has native pinning only.
+   * The kernel carries the profile's CR-pinning guest patches (the series' guest side). A stock kernel has native pinning only. The patches hook native pinning's setup_cr_pinning(), so booting a kernel with them and `nativePinning` none is a case error.
    */
   crPinPatches?: boolean;
   kconfig?: GuestKconfig;
@@ -877,6 +880,9 @@ export interface CpuVulnerabilities {
  */
 export interface DomainConfig {
   domid?: Domid;
+  /**
+   * A PV type needs PV support in the build (and x86), hvm needs HVM support, else EINVAL; pv32 also needs PV32, else EOPNOTSUPP (xen-pv-abi-facts S11).
+   */
   type?: "pv64" | "pv32" | "hvm";
   /**
    * A control domain (dom0-like): passes XSM checks on other domains.
@@ -1014,7 +1020,7 @@ export interface PhysinfoStep {
   note?: string;
 }
 /**
- * The domain writes bytes into one of its own frames (no hypercall).
+ * The domain writes bytes into one of its own frames (no hypercall). A frame it does not own, or bytes past the end of the frame, give EFAULT.
  */
 export interface MemWriteStep {
   op: "mem_write";
@@ -1036,7 +1042,7 @@ export interface MemWriteArgs {
   bytes: string;
 }
 /**
- * The domain reads bytes from one of its own frames. Returns `bytes` as a hex string.
+ * The domain reads bytes from one of its own frames. Returns `bytes` as a hex string. A frame it does not own, or bytes past the end of the frame, give EFAULT.
  */
 export interface MemReadStep {
   op: "mem_read";
@@ -1091,7 +1097,7 @@ export interface GrantWriteArgs {
   transRef?: number;
 }
 /**
- * GTF_sub_page (v2 only): a byte range of the frame.
+ * GTF_sub_page and a byte range of the frame. The flag sits in the header both layouts share, so a version-1 entry carries it too (and then cannot be mapped), but only version 2 has room for the range.
  */
 export interface SubPage {
   offset: number;
@@ -1550,7 +1556,7 @@ export interface LmswArgs {
   value: number;
 }
 /**
- * The vCPU executes RDMSR at CPL 0. Returns `value` when it retires; a refused read raises #GP(0).
+ * The vCPU executes RDMSR at CPL 0. Returns `value` when it retires; a refused read raises #GP(0). From L2 it is a case error: L1 would intercept it.
  */
 export interface RdmsrStep {
   op: "rdmsr";
@@ -1570,7 +1576,7 @@ export interface RdmsrArgs {
   msr: MsrRef;
 }
 /**
- * The vCPU executes WRMSR at CPL 0. A refused write raises #GP(0) and changes nothing.
+ * The vCPU executes WRMSR at CPL 0. A refused write raises #GP(0) and changes nothing. From L2 it is a case error: L1 would intercept it.
  */
 export interface WrmsrStep {
   op: "wrmsr";
@@ -1690,7 +1696,7 @@ export interface VcpuInitArgs {
   vcpu?: number;
 }
 /**
- * The VMM writes one MSR with KVM_SET_MSRS (host-initiated). The ioctl returns how many MSRs it processed: `processed` is 1, or 0 when KVM refused the write (the value is then unchanged).
+ * The VMM writes one MSR with KVM_SET_MSRS (host-initiated). The ioctl returns how many MSRs it processed: `processed` is 1, or 0 when KVM refused the write (the value is then unchanged). The VMM sets EFER with host_set_sregs in this model: naming EFER here is a case error.
  */
 export interface HostSetMsrStep {
   op: "host_set_msr";
@@ -1779,7 +1785,7 @@ export interface VmmMigrateStep {
   note?: string;
 }
 /**
- * L1 (the guest hypervisor) launches L2 on the vCPU with vmcs12 guest CR0/CR4 and host CR0/CR4 (the values L1 gets back on VM-exit). L1 does not intercept CR0/CR4 writes, so L2's writes reach KVM.
+ * L1 (the guest hypervisor) launches L2 on the vCPU with vmcs12 guest CR0/CR4 and host CR0/CR4 (the values L1 gets back on VM-exit). L1 does not intercept CR0/CR4 writes, so L2's writes reach KVM. It is a case error unless L1 can launch L2 (on Intel the CPU has VMX and the vCPU has CR4.VMXE set, on AMD and Hygon the CPU has SVM), the vCPU is outside SMM and L2, and both CR0/CR4 pairs pass KVM_SET_SREGS' checks with the vCPU's CR3, EFER and CS.L (VM-entry checks are not modelled).
  */
 export interface NestedVmentryStep {
   op: "nested_vmentry";
@@ -1821,7 +1827,7 @@ export interface NestedVmexitArgs {
   vcpu?: number;
 }
 /**
- * Power on (or boot again after `vmm_system_reset`): every vCPU starts from the reset state, the boot CPU runs the firmware and config.kvm.guest's kernel (the `boot` write sequence of spec/data/areas/crpin/linux-guest.json, native pinning, the CR-pinning decision), then the kernel brings up every other vCPU (INIT, SIPI, the `ap` sequence). A refused write ends the boot: result `fault` with the #GP and returns `stage`, `target` and `vcpu`.
+ * Power on (or boot again after `vmm_system_reset`): every vCPU starts from the reset state, the boot CPU runs the firmware and config.kvm.guest's kernel (the `boot` write sequence of spec/data/areas/crpin/linux-guest.json, native pinning, the CR-pinning decision), then the kernel brings up every other vCPU (INIT, SIPI, the `ap` sequence). A refused write ends the boot: result `fault` with the #GP and returns `stage`, `target` and `vcpu`. Booting while a kernel runs is a case error: reset the machine (`vmm_system_reset`) first.
  */
 export interface GuestBootStep {
   op: "guest_boot";
@@ -1833,7 +1839,7 @@ export interface GuestBootStep {
   note?: string;
 }
 /**
- * The running kernel brings a vCPU it had offlined (as hibernation does) back online: INIT, SIPI, the `ap` write sequence, then its CR-pinning setup. A refused write returns `fault` with `stage`, `target` and `vcpu`.
+ * The running kernel brings a vCPU it had offlined (as hibernation does) back online: INIT, SIPI, the `ap` write sequence, then its CR-pinning setup. A refused write returns `fault` with `stage`, `target` and `vcpu`. A vCPU in SMM or running L2 is a case error.
  */
 export interface GuestOnlineCpuStep {
   op: "guest_online_cpu";
@@ -1895,7 +1901,7 @@ export interface GuestKernel1 {
    */
   cmdline?: string;
   /**
-   * The kernel carries the profile's CR-pinning guest patches (the series' guest side). A stock kernel has native pinning only.
+   * The kernel carries the profile's CR-pinning guest patches (the series' guest side). A stock kernel has native pinning only. The patches hook native pinning's setup_cr_pinning(), so booting a kernel with them and `nativePinning` none is a case error.
    */
   crPinPatches?: boolean;
   kconfig?: GuestKconfig;
@@ -2281,11 +2287,11 @@ export interface KvmConfig1 {
  */
 export interface XenConfig1 {
   /**
-   * The bootloader command line, exactly as a user would write it (e.g. `gnttab=max-ver:1 smap=hvm`).
+   * The bootloader command line, exactly as a user would write it (e.g. `gnttab=max-ver:1 smap=hvm`). Xen reads it as a C string: it ends at the first NUL.
    */
   cmdline?: string;
   /**
-   * CONFIG_CMDLINE: parsed before the bootloader command line.
+   * CONFIG_CMDLINE: parsed before the bootloader command line; also a C string, ending at the first NUL.
    */
   builtinCmdline?: string;
   /**
@@ -2479,6 +2485,17 @@ export interface GnttabAbi {
     contains_pte: number;
   };
   pageSize: number;
+  /**
+   * Bits of each of an active entry's four pin counters (host/device, read-only/writable). A counter whose top bit is set takes no more pins (GNTPIN_cntr_width, GNTPIN_incr2oflow_mask).
+   */
+  pinCounterWidth: number;
+  /**
+   * The handles GNTTABOP_map_grant_ref hands out: pages of handles (one 4 KiB page of 16-byte struct grant_mapping), and how many pages a domain may use (opt_max_maptrack_frames).
+   */
+  maptrack: {
+    handlesPerPage: number;
+    maxPages: number;
+  };
 }
 /**
  * spec/data/grant-status.json: the value of each GNTST_* name.
@@ -3128,6 +3145,14 @@ export interface XenModel {
    * DOMID_SELF (0x7ff0).
    */
   domidSelf: number;
+  /**
+   * DOMID_FIRST_RESERVED (0x7ff0): XEN_DOMCTL_createdomain refuses this id and every one above with -EEXIST (domid_alloc()), except DOMID_ANY.
+   */
+  domidFirstReserved: number;
+  /**
+   * DOMID_ANY (0x7ff5): XEN_DOMCTL_createdomain takes the next free id after the one DOMID_ANY last took, wrapping to 1 (domid_alloc()).
+   */
+  domidAny: number;
 }
 /**
  * spec/data/xen-params.json: Xen command-line parameters the spec knows.

@@ -8,7 +8,7 @@ import { matchStateKey, type Spec, type XenParams } from "../../../spec";
 import type { StepInput } from "../../interface";
 import { parseHex } from "../../hex";
 import type { Observation, StateRead } from "../observe";
-import { customHandlerArgument, parseBool, printedValue, splitOptions, type ParsedOption } from "./cmdline";
+import { customHandlerArgument, parseBool, printedCustomKey, printedValue, splitOptions, type ParsedOption } from "./cmdline";
 import { XenDomain } from "./domain";
 import { CaseModelError } from "../model-error";
 
@@ -56,12 +56,16 @@ export type StateReader = (machine: XenMachine, params: Record<string, string>) 
 interface XenModelData {
   domainMemory: { frameStride: string; framesPerDomain: number };
   domidSelf: number;
+  domidFirstReserved: number;
+  domidAny: number;
 }
 
 export class XenMachine {
   readonly console: LogEntry[] = [];
   readonly domains = new Map<number, XenDomain>();
   booted = false;
+  /** The id DOMID_ANY last took (domid_alloc()'s domid_last). */
+  private lastAnyDomid = 0;
   private readonly model: XenModelData;
   private readonly params: XenParams;
   /** Per-area parsed options, keyed by area name; each area owns its entry's shape. */
@@ -129,17 +133,19 @@ export class XenMachine {
       return;
     }
     let rc: number;
+    let printedKey = option.key;
     if (declared.kind === "custom") {
       const handler = this.customHandler(option.name);
       const argument = customHandlerArgument(option);
       rc = argument === undefined ? -this.spec.errno.EINVAL : handler(this, argument);
+      printedKey = printedCustomKey(option);
     } else {
       // OPT_BOOL: parse_bool's -1 is passed through as rc=-1; otherwise `no-` and a false value each invert.
       const parsed = option.value === "" ? 1 : parseBool(option.value);
       rc = Math.min(parsed, 0);
       if (parsed >= 0) this.boolSetter(option.name)(this, !option.negated !== (parsed === 0));
     }
-    if (rc !== 0) this.print({ msg: "param-invalid", param: option.key, value: printedValue(option), rc });
+    if (rc !== 0) this.print({ msg: "param-invalid", param: printedKey, value: printedValue(option), rc });
   }
 
   private customHandler(name: string): CustomParamHandler {
@@ -165,14 +171,16 @@ export class XenMachine {
 
   /** XEN_DOMCTL_createdomain as the toolstack issues it; areas validate their parts. */
   createDomain(config: DomainConfig): { domid: number } | { errno: Errno } {
-    const domid = config.domid ?? 1;
-    if (this.domains.has(domid)) return { errno: "EEXIST" };
+    const domid = this.allocateDomid(config.domid ?? 1);
+    if (domid === undefined) return { errno: "EEXIST" };
     const hvm = config.type === "hvm";
     if (hvm ? !this.hvmBuilt : !this.pvBuilt) return { errno: "EINVAL" };
     for (const area of this.areas) {
       const refused = area.validateDomain?.(this, config);
       if (refused !== undefined) return { errno: refused };
     }
+    // A 32-bit PV guest is switched to compat mode after creation; without PV32 that fails (S11) and libxl destroys it.
+    if (config.type === "pv32" && !this.kconfig("PV32")) return { errno: "EOPNOTSUPP" };
     const domain = new XenDomain({
       domid,
       type: config.type ?? "pv64",
@@ -184,6 +192,22 @@ export class XenMachine {
     domain.allocate(this.firstFrame(domid), this.model.domainMemory.framesPerDomain);
     this.domains.set(domid, domain);
     return { domid };
+  }
+
+  /**
+   * domid_alloc(): the requested id when it is free and below DOMID_FIRST_RESERVED; for DOMID_ANY the
+   * next free id after the one it last took, wrapping to 1 (0 is left to the boot domain).
+   */
+  private allocateDomid(requested: number): number | undefined {
+    const { domidAny, domidFirstReserved } = this.model;
+    if (requested !== domidAny) return requested < domidFirstReserved && !this.domains.has(requested) ? requested : undefined;
+    const free = (from: number, to: number): number | undefined => {
+      for (let domid = from; domid < to; domid++) if (!this.domains.has(domid)) return domid;
+      return undefined;
+    };
+    const domid = free(this.lastAnyDomid + 1, domidFirstReserved) ?? free(1, this.lastAnyDomid + 1);
+    if (domid !== undefined) this.lastAnyDomid = domid;
+    return domid;
   }
 
   /** The domain named by a hypercall argument (DOMID_SELF resolves to the caller). */

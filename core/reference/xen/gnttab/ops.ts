@@ -61,6 +61,12 @@ const noPins = (): Pins => ({ hostRead: 0, hostWrite: 0, devRead: 0, devWrite: 0
 const totalPins = (pins: Pins): number => pins.hostRead + pins.hostWrite + pins.devRead + pins.devWrite;
 const writePins = (pins: Pins): number => pins.hostWrite + pins.devWrite;
 
+/** GNTPIN_incr2oflow_mask: a counter the increment touches already has its top bit set. */
+function pinWouldOverflow(table: GrantTable, pins: Pins, increment: Pins): boolean {
+  const full = 2 ** (table.abi.pinCounterWidth - 1);
+  return (Object.keys(increment) as (keyof Pins)[]).some((kind) => increment[kind] > 0 && pins[kind] >= full);
+}
+
 /**
  * _set_status_v1()/_set_status_v2(): claims read (and, unless readonly, write)
  * access for `ldomid`. An unpinned entry must be permit_access for `ldomid`
@@ -101,29 +107,16 @@ function mapGrantRef(machine: XenMachine, args: GnttabMapArgs): Observation {
   }
   const granter = machine.domains.get(args.granter);
   if (granter === undefined) return grantStatus("GNTST_bad_domain");
-  const table = granter.gnttab;
-  if (args.ref >= table.entryCount) return grantStatus("GNTST_bad_gntref");
-
-  const existing = table.active.get(args.ref);
-  const pinned = existing !== undefined && totalPins(existing) > 0;
-  if (pinned && (existing.domid !== mapper.domid || existing.isSubPage)) return grantStatus("GNTST_general_error");
-  if (!pinned || (!readonly && writePins(existing) === 0)) {
-    const status = setStatus(table, args.ref, existing, readonly, true, mapper.domid);
-    if (status !== OKAY) return grantStatus(status);
+  const maptrack = mapper.gnttab;
+  // map_grant_ref() takes its handle before looking at the entry; on failure the handle goes back to the tail.
+  const handle = maptrack.takeHandle();
+  if (handle === undefined) return grantStatus("GNTST_no_space");
+  const status = pinForMap(granter.gnttab, granter, mapper, args.ref, readonly, increment);
+  if (status !== OKAY) {
+    maptrack.releaseHandle(handle);
+    return grantStatus(status);
   }
-  const act: ActiveEntry = pinned
-    ? existing
-    : { ...noPins(), domid: mapper.domid, frame: table.entry(args.ref).frame, isSubPage: false };
-  if (!pinned && !granter.owns(act.frame)) {
-    reduceStatus(table, args.ref, act);
-    return grantStatus("GNTST_bad_page");
-  }
-  act.hostRead += increment.hostRead;
-  act.hostWrite += increment.hostWrite;
-  act.devRead += increment.devRead;
-  act.devWrite += increment.devWrite;
-  table.active.set(args.ref, act);
-  const handle = mapper.gnttab.addMapping({
+  maptrack.maptrack.set(handle, {
     granter: granter.domid,
     ref: args.ref,
     host: names.has("host_map"),
@@ -131,6 +124,31 @@ function mapGrantRef(machine: XenMachine, args: GnttabMapArgs): Observation {
     readonly,
   });
   return grantStatus(OKAY, { handle });
+}
+
+/** The entry checks of map_grant_ref(): pins entry `ref` of `granter` for `mapper`, or says why not. */
+function pinForMap(table: GrantTable, granter: XenDomain, mapper: XenDomain, ref: number, readonly: boolean, increment: Pins): GrantStatus {
+  if (ref >= table.entryCount) return "GNTST_bad_gntref";
+  const existing = table.active.get(ref);
+  const pinned = existing !== undefined && totalPins(existing) > 0;
+  if (pinned && (existing.domid !== mapper.domid || pinWouldOverflow(table, existing, increment) || existing.isSubPage)) {
+    return "GNTST_general_error";
+  }
+  if (!pinned || (!readonly && writePins(existing) === 0)) {
+    const status = setStatus(table, ref, existing, readonly, true, mapper.domid);
+    if (status !== OKAY) return status;
+  }
+  const act: ActiveEntry = pinned ? existing : { ...noPins(), domid: mapper.domid, frame: table.entry(ref).frame, isSubPage: false };
+  if (!pinned && !granter.owns(act.frame)) {
+    reduceStatus(table, ref, act);
+    return "GNTST_bad_page";
+  }
+  act.hostRead += increment.hostRead;
+  act.hostWrite += increment.hostWrite;
+  act.devRead += increment.devRead;
+  act.devWrite += increment.devWrite;
+  table.active.set(ref, act);
+  return OKAY;
 }
 
 function unmapGrantRef(machine: XenMachine, args: GnttabUnmapArgs): Observation {
@@ -147,7 +165,7 @@ function unmapGrantRef(machine: XenMachine, args: GnttabUnmapArgs): Observation 
     reduceStatus(table, mapping.ref, act);
     if (totalPins(act) === 0) table.active.delete(mapping.ref);
   }
-  mapper.gnttab.maptrack.delete(args.handle);
+  mapper.gnttab.releaseHandle(args.handle);
   return grantStatus(OKAY);
 }
 
@@ -179,9 +197,11 @@ function acquireForCopy(
   const flags = table.abi.entryFlags;
   const existing = table.active.get(ref);
   const pinned = existing !== undefined && totalPins(existing) > 0;
-  if (pinned && existing.domid !== ldomid) return { status: "GNTST_general_error" };
   const increment = noPins();
   increment[readonly ? "hostRead" : "hostWrite"] = 1;
+  if (pinned && (existing.domid !== ldomid || pinWouldOverflow(table, existing, increment))) {
+    return { status: "GNTST_general_error" };
+  }
   const needsStatus = !pinned || (!readonly && writePins(existing) === 0);
   const entry = table.entry(ref);
 
@@ -337,21 +357,31 @@ function getStatusFrames(machine: XenMachine, args: GnttabGetStatusFramesArgs): 
   return grantStatus(OKAY, { frames: args.nrFrames });
 }
 
+/** Whether any domain's active entry holds `frame` pinned (a grant mapping keeps a page reference). */
+function mappedThroughGrant(machine: XenMachine, frame: bigint): boolean {
+  for (const domain of machine.domains.values()) {
+    for (const active of domain.hasGrantTable ? domain.gnttab.active.values() : []) if (active.frame === frame && totalPins(active) > 0) return true;
+  }
+  return false;
+}
+
 /** gnttab_transfer() (G11): refused outright when transfers are off; otherwise per-op statuses. */
 function transfer(machine: XenMachine, args: GnttabTransferArgs): Observation {
   if (!gnttabOptions(machine).transfer) return errno("EOPNOTSUPP");
   const caller = machine.caller(args.dom);
   const frame = parseHex(args.frame);
   if (!caller.owns(frame)) return grantStatus("GNTST_bad_page");
+  // steal_page() refuses a translated (HVM) guest's pages (-EOPNOTSUPP), and pages with extra
+  // references, such as a frame still mapped through a grant (-EINVAL): the caller keeps the frame.
+  if (!caller.isPv) return grantStatus("GNTST_general_error");
+  if (mappedThroughGrant(machine, frame)) return grantStatus("GNTST_bad_page");
   // The frame is stolen before the target is checked: on any later failure Xen frees it, so the caller loses it.
   const target = machine.domains.get(args.target);
   const table = target?.gnttab;
   const flags = caller.gnttab.abi.entryFlags;
   const entry = table !== undefined && args.ref < table.entryCount ? table.entry(args.ref) : undefined;
-  const accepts =
-    entry !== undefined &&
-    (entry.flags & flags.typeMask) === flags.types.accept_transfer &&
-    entry.domid === caller.domid;
+  // gnttab_prepare_for_transfer() compares the whole flags word: no readonly or earlier transfer bits.
+  const accepts = entry !== undefined && entry.flags === flags.types.accept_transfer && entry.domid === caller.domid;
   if (target === undefined || entry === undefined || !accepts) {
     caller.loseFrame(frame);
     return grantStatus(target === undefined ? "GNTST_bad_domain" : "GNTST_general_error");

@@ -51,7 +51,10 @@ export class GrantTable {
   readonly active = new Map<number, ActiveEntry>();
   /** Mappings this domain made, by handle. */
   readonly maptrack = new Map<number, Mapping>();
-  private nextHandle = 0;
+  /** Free handles in the order they are handed out; the last one always stays (see takeHandle). */
+  private freeHandles: number[] = [];
+  /** Handles below this exist (whole pages of them). */
+  private handleLimit = 0;
 
   constructor(abi: GnttabAbi, maxVersion: number) {
     this.abi = abi;
@@ -110,10 +113,27 @@ export class GrantTable {
     return act !== undefined && act.hostRead + act.hostWrite + act.devRead + act.devWrite > 0;
   }
 
-  addMapping(mapping: Mapping): number {
-    const handle = this.nextHandle++;
-    this.maptrack.set(handle, mapping);
-    return handle;
+  /**
+   * get_maptrack_handle() for a guest with one vCPU: the free list always keeps
+   * its last entry, so once it is down to one a new page is added, whose first
+   * handle is handed out and the rest queued in front. Undefined when the
+   * domain has used every page it may have (GNTST_no_space).
+   */
+  takeHandle(): number | undefined {
+    if (this.freeHandles.length >= 2) return this.freeHandles.shift();
+    const { handlesPerPage, maxPages } = this.abi.maptrack;
+    if (this.handleLimit >= handlesPerPage * maxPages) return undefined;
+    const first = this.handleLimit;
+    const queued = Array.from({ length: handlesPerPage - 1 }, (_, i) => first + 1 + i);
+    this.freeHandles = [...queued, ...this.freeHandles];
+    this.handleLimit += handlesPerPage;
+    return first;
+  }
+
+  /** put_maptrack_handle(): a released handle joins the tail of the free list. */
+  releaseHandle(handle: number): void {
+    this.maptrack.delete(handle);
+    this.freeHandles.push(handle);
   }
 
   /**
