@@ -2484,7 +2484,6 @@ export interface GnttabAbi {
     application_map: number;
     contains_pte: number;
   };
-  pageSize: number;
   /**
    * Bits of each of an active entry's four pin counters (host/device, read-only/writable). A counter whose top bit is set takes no more pins (GNTPIN_cntr_width, GNTPIN_incr2oflow_mask).
    */
@@ -3153,6 +3152,10 @@ export interface XenModel {
    * DOMID_ANY (0x7ff5): XEN_DOMCTL_createdomain takes the next free id after the one DOMID_ANY last took, wrapping to 1 (domid_alloc()).
    */
   domidAny: number;
+  /**
+   * The page (frame) size in bytes.
+   */
+  pageSize: number;
 }
 /**
  * spec/data/xen-params.json: Xen command-line parameters the spec knows.

@@ -54,6 +54,7 @@ export interface XenArea {
 export type StateReader = (machine: XenMachine, params: Record<string, string>) => Values[string];
 
 interface XenModelData {
+  pageSize: number;
   domainMemory: { frameStride: string; framesPerDomain: number };
   domidSelf: number;
   domidFirstReserved: number;
@@ -101,6 +102,11 @@ export class XenMachine {
 
   get hvmBuilt(): boolean {
     return this.xen.arch === "arm64" || this.kconfig("HVM");
+  }
+
+  /** Bytes in a frame (spec/data/xen/model.json). */
+  get pageSize(): number {
+    return this.model.pageSize;
   }
 
   get domidSelf(): number {
