@@ -38,6 +38,8 @@ export interface GateVerdict {
   stale: UnjudgedEntry[];
   /** Entries this report cannot judge: their case was skipped, its profile was not selected, or it ran in another shard. */
   unjudged: UnjudgedEntry[];
+  /** Expected results whose case was edited since the entry was recorded (its content hash changed): re-check the reason. */
+  revised: ExpectedResult[];
   ok: boolean;
 }
 
@@ -91,7 +93,7 @@ export function judgeAgainstBaseline(report: Report, baseline: Baseline): GateVe
   const entries = new Map(baseline.entries.map((entry) => [resultKey(entry.id, entry.profile), entry]));
   const reportedIds = new Set(report.results.flatMap((result) => (result.id === null ? [] : [result.id])));
   const matched = new Set<string>();
-  const verdict: GateVerdict = { expected: [], unexpected: [], stale: [], unjudged: [], ok: true };
+  const verdict: GateVerdict = { expected: [], unexpected: [], stale: [], unjudged: [], revised: [], ok: true };
 
   for (const result of report.results) {
     const key = result.id === null ? undefined : resultKey(result.id, result.profile);
@@ -101,6 +103,7 @@ export function judgeAgainstBaseline(report: Report, baseline: Baseline): GateVe
       if (needsEntry(result)) verdict.unexpected.push({ kind: "new-failure", result });
     } else if (result.status === entry.status) {
       verdict.expected.push({ entry, result });
+      if (entry.hash !== undefined && result.hash !== undefined && entry.hash !== result.hash) verdict.revised.push({ entry, result });
     } else if (result.status === "pass") {
       verdict.unexpected.push({ kind: "unexpected-pass", result, entry });
     } else if (result.status === "skip") {
@@ -173,9 +176,10 @@ export function updateBaseline(report: Report, previous: Baseline | undefined): 
     const key = resultKey(result.id, result.profile);
     if (next.has(key)) continue;
     const before = old.get(key);
+    const hash = result.hash === undefined ? {} : { hash: result.hash };
     const entry: BaselineEntry = before === undefined
-      ? { id: result.id, profile: result.profile, status: result.status, reason: recordedReason(result) }
-      : { ...before, status: result.status };
+      ? { id: result.id, profile: result.profile, status: result.status, reason: recordedReason(result), ...hash }
+      : { ...before, status: result.status, ...hash };
     if (before === undefined) added.push(entry);
     else if (before.status !== result.status) changed.push(entry);
     next.set(key, entry);

@@ -14,6 +14,7 @@ export function renderGateTerminal(verdict: GateVerdict, baselinePath: string, o
     lines.push(`                 ${unexpectedMessage(item)}`);
   }
   for (const { entry, why } of verdict.stale) lines.push(`${c.yellow("STALE ENTRY".padEnd(16))} ${describeEntry(entry)}: ${why} (--update-baseline removes it)`);
+  for (const { entry } of verdict.revised) lines.push(`${c.yellow("CASE EDITED".padEnd(16))} ${describeEntry(entry)}: still ${entry.status}, but the case changed since the entry was recorded; re-check its reason (--update-baseline records the new hash)`);
   // A shard leaves most entries unjudged: past a few, count them by reason instead of listing each.
   if (verdict.unjudged.length <= MAX_UNJUDGED_LISTED) {
     for (const { entry, why } of verdict.unjudged) lines.push(`${c.dim("NOT JUDGED".padEnd(16))} ${describeEntry(entry)}: ${why}`);

@@ -34,6 +34,7 @@ export function gateSummary(verdict: GateVerdict): string {
   const counted = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
   const parts = [counted(verdict.expected.length, "expected result")];
   if (verdict.stale.length > 0) parts.push(counted(verdict.stale.length, "stale entry", "stale entries"));
+  if (verdict.revised.length > 0) parts.push(counted(verdict.revised.length, "edited case", "edited cases"));
   if (verdict.unjudged.length > 0) parts.push(counted(verdict.unjudged.length, "entry not judged", "entries not judged"));
   return verdict.ok
     ? `as expected: ${parts.join(", ")}, no unexpected result`

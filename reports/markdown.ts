@@ -68,6 +68,7 @@ function gateSection(gate: NonNullable<MarkdownOptions["gate"]>): string[] {
     lines.push(`- ❌ **${UNEXPECTED_TITLE[item.kind]}** ${escapeMarkdown(unexpectedSubject(item))} — ${escapeMarkdown(unexpectedMessage(item))}`);
   }
   for (const { entry, why } of verdict.stale) lines.push(`- ⚠️ **stale entry** ${escapeMarkdown(describeEntry(entry))} — ${escapeMarkdown(why)}`);
+  for (const { entry } of verdict.revised) lines.push(`- ⚠️ **case edited** ${escapeMarkdown(describeEntry(entry))} — still ${entry.status}, but the case changed since the entry was recorded; re-check its reason`);
   if (verdict.expected.length > 0) {
     lines.push(`- ${verdict.expected.length} expected result${verdict.expected.length === 1 ? "" : "s"} listed in the baseline:`);
     for (const { entry } of verdict.expected) {

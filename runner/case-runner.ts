@@ -71,6 +71,7 @@ export function baseResult(loaded: LoadedCase, profile: string | null): CaseResu
     title: loaded.data.title,
     clauses: loaded.data.clauses,
     ...(side === undefined ? {} : { polarity: side }),
+    hash: loaded.hash,
   };
 }
 

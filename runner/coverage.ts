@@ -6,7 +6,8 @@ import type { Spec } from "../spec";
 import type { AreaName } from "../spec/types/generated";
 import { discoverCaseFiles } from "./discover";
 import { polarityIn } from "./case-checks";
-import { formatProblem, loadCaseFile } from "./loader";
+import { formatProblem, loadCaseFile, type LoadedCase } from "./loader";
+import { findContradictions, type Contradiction } from "./soundness";
 
 export interface ClauseCoverage {
   id: string;
@@ -22,6 +23,8 @@ export interface CoverageReport {
   clauses: ClauseCoverage[];
   /** Files that failed to load, already formatted. */
   errors: string[];
+  /** Pairs of cases that give a core the same input but expect incompatible outcomes. */
+  contradictions: Contradiction[];
   cases: number;
 }
 
@@ -41,6 +44,7 @@ export function computeCoverage(spec: Spec, paths: readonly string[], areas?: re
     }
   }
   const errors: string[] = [];
+  const loadedCases: LoadedCase[] = [];
   let cases = 0;
   const { files, missing } = discoverCaseFiles(paths);
   for (const path of missing) errors.push(`${path}: no such file or directory`);
@@ -51,6 +55,7 @@ export function computeCoverage(spec: Spec, paths: readonly string[], areas?: re
       continue;
     }
     cases++;
+    loadedCases.push(loaded);
     for (const id of loaded.data.clauses) {
       const coverage = clauses.get(id);
       if (coverage === undefined) continue;
@@ -64,7 +69,7 @@ export function computeCoverage(spec: Spec, paths: readonly string[], areas?: re
       }
     }
   }
-  return { clauses: [...clauses.values()], errors, cases };
+  return { clauses: [...clauses.values()], errors, contradictions: findContradictions(loadedCases), cases };
 }
 
 export const isCovered = (clause: ClauseCoverage): boolean => clause.accept > 0 && clause.refuse > 0;
@@ -81,6 +86,13 @@ export function renderCoverage(report: CoverageReport): string {
   const uncovered = report.clauses.filter((c) => !isCovered(c)).length;
   lines.push("");
   for (const error of report.errors) lines.push(`error: ${error}`);
-  lines.push(`${report.clauses.length} clauses, ${report.cases} cases; ${uncovered} clause${uncovered === 1 ? "" : "s"} without both an accepting and a refusing case; ${report.errors.length} load error${report.errors.length === 1 ? "" : "s"}`);
+  for (const c of report.contradictions) {
+    lines.push(`contradiction: ${c.first.id} (${c.first.file}) and ${c.second.id} (${c.second.file}) give the core the same input in ${c.profile} but expect different ${c.field} at step ${c.step}`);
+  }
+  const contradictions = report.contradictions.length;
+  lines.push(
+    `${report.clauses.length} clauses, ${report.cases} cases; ${uncovered} clause${uncovered === 1 ? "" : "s"} without both an accepting and a refusing case; ` +
+      `${report.errors.length} load error${report.errors.length === 1 ? "" : "s"}; ${contradictions} contradiction${contradictions === 1 ? "" : "s"}`,
+  );
   return `${lines.join("\n")}\n`;
 }

@@ -8,6 +8,7 @@ import { basename, dirname, relative } from "node:path";
 import { AREAS, type Spec } from "../spec";
 import type { AreaName, Case } from "../spec/types/generated";
 import { checkCase } from "./case-checks";
+import { caseHash } from "./case-identity";
 import { describeSyntaxError, locatePointer } from "./json-location";
 import { schemaProblems, type Problem } from "./schema-errors";
 import { validator } from "./validators";
@@ -24,6 +25,8 @@ export interface LoadedCase {
   area: AreaName;
   /** The case with every schema default filled in. */
   data: Case;
+  /** Content hash of the case as authored (runner/case-identity.ts). */
+  hash: string;
 }
 
 export interface LoadFailure {
@@ -79,13 +82,15 @@ export function loadCaseText(file: string, text: string, spec: Spec): LoadResult
 export function loadCaseData(file: string, data: unknown, spec: Spec): LoadResult {
   const folder = areaOfFile(file);
   const id = typeof (data as { id?: unknown })?.id === "string" ? (data as { id: string }).id : undefined;
+  // Hashed before validation fills in defaults: the hash covers what the author wrote.
+  const hash = caseHash(data);
   const validate = validator("case");
   if (!validate(data)) return { ok: false, file, id, area: folder, problems: schemaProblems(validate.errors ?? [], data) };
   const testCase = data as Case;
   const area = asArea(folder);
   const problems = checkCase(spec, testCase, area, folder);
   if (problems.length > 0) return { ok: false, file, id, area: folder, problems };
-  return { ok: true, file, area: area as AreaName, data: testCase };
+  return { ok: true, file, area: area as AreaName, data: testCase, hash };
 }
 
 /** How results name a file: relative to the working directory when inside it, else as given. */

@@ -60,6 +60,7 @@ function shareStrings(outcomes: FileOutcome[], shared: SharedStrings): FileOutco
     for (const result of outcome.results) {
       result.file = first.file;
       result.id = first.id;
+      if (result.hash === first.hash) result.hash = first.hash;
       shared.result(result);
     }
     if (outcome.head !== undefined) shared.result(outcome.head);

@@ -35,6 +35,7 @@ function headOf(outcome: FileOutcome): CaseResult | undefined {
     ...(from.title === undefined ? {} : { title: from.title }),
     ...(from.clauses === undefined ? {} : { clauses: from.clauses }),
     ...(outcome.side === undefined ? {} : { polarity: outcome.side }),
+    ...(from.hash === undefined ? {} : { hash: from.hash }),
   };
 }
 

@@ -23,12 +23,22 @@ import { stripCase } from "./strip.js";
 export interface ConformanceOptions {
   /** Case files or folders (default: hvabi's bundled cases/). */
   paths?: string[];
-  /** A core name as for `hvabi run --core` (default "reference"), or a Core / CaseExecutor object. */
-  core?: string | Core | CaseExecutor;
+  /**
+   * A core name as for `hvabi run --core` (default "reference"), a Core or CaseExecutor object,
+   * or a function returning one, called when the suite starts (so a core that fails to load
+   * fails the tests instead of the test file's collection).
+   */
+  core?: string | Core | CaseExecutor | (() => Core | CaseExecutor | Promise<Core | CaseExecutor>);
   /** Only these profiles (default: every profile a case applies to). */
   profiles?: string[];
   /** Name of the enclosing describe block (default "hvabi conformance"). */
   name?: string;
+  /**
+   * Fail, rather than skip, a case the core does not run (an area, profile or
+   * operation it lacks). Mutation testing uses it: a mutant that makes the
+   * core disown a case must not survive as a skip.
+   */
+  strict?: boolean;
 }
 
 /** A failed step in words: `step 1 (gnttab_set_version): result expected "ENOSYS", observed "ok"`. */
@@ -98,10 +108,12 @@ export function conformanceSuite(options: ConformanceOptions = {}): void {
   describe(options.name ?? "hvabi conformance", () => {
     let core: Core | undefined;
     beforeAll(async () => {
-      const given = options.core ?? "reference";
+      const option = options.core ?? "reference";
+      const given = typeof option === "function" ? await option() : option;
       core = typeof given === "string" ? await resolveCore(given) : isCore(given) ? given : inProcessCore(given);
     });
     afterAll(async () => {
+      // A core object the caller handed over is the caller's to close.
       if (typeof options.core !== "object") await core?.close();
     });
 
@@ -116,7 +128,10 @@ export function conformanceSuite(options: ConformanceOptions = {}): void {
         test(`${entry.data.id} [${profile}]`, async (context) => {
           if (core === undefined) throw new Error("the core did not start");
           const { description } = core;
-          const skip = (note: string): void => context.skip(note);
+          const skip = (note: string): void => {
+            if (options.strict) throw new Error(`not run by the core (strict mode): ${note}`);
+            context.skip(note);
+          };
           if (!description.areas.includes(entry.area)) return skip(`core ${description.name} does not implement area ${entry.area}`);
           if (!description.profiles.includes(profile)) return skip(`core ${description.name} does not implement profile ${profile}`);
           await checkCase(core, entry, profile, skip);

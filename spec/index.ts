@@ -24,7 +24,16 @@ export const AREAS: readonly AreaName[] = ["gnttab", "smap", "pte", "cr4", "ptsh
 
 export interface ObservableKey extends Observable {
   scope: string;
+  /** The template as an anchored RegExp with one capture group per placeholder. */
   pattern: RegExp;
+  /** The template's placeholder names, in order (e.g. ["domid", "ref"]). */
+  placeholders: string[];
+}
+
+/** A state key matched against its catalogued template: `d1.grant[5].type` → `d{domid}.grant[{ref}].type`, {domid: "1", ref: "5"}. */
+export interface StateKeyMatch {
+  template: string;
+  params: Record<string, string>;
 }
 
 export interface XenParams {
@@ -64,17 +73,44 @@ const PLACEHOLDERS: Record<string, string> = {
   "{name}": "[A-Za-z0-9_-]+",
 };
 
-/** Turns a key template such as `d{domid}.grant[{ref}].type` into an anchored RegExp. */
+/** Turns a key template such as `d{domid}.grant[{ref}].type` into an anchored RegExp capturing each placeholder. */
 export function keyTemplatePattern(template: string): RegExp {
   let source = "";
   for (const part of template.split(/(\{[a-z]+\})/)) {
     if (part === "") continue;
     const placeholder = PLACEHOLDERS[part];
-    if (placeholder !== undefined) source += placeholder;
+    if (placeholder !== undefined) source += `(${placeholder})`;
     else if (/^\{[a-z]+\}$/.test(part)) throw new Error(`unknown placeholder ${part} in key template ${template}`);
     else source += part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   }
   return new RegExp(`^${source}$`);
+}
+
+const placeholdersOf = (template: string): string[] => [...template.matchAll(/\{([a-z]+)\}/g)].map((m) => m[1]!);
+
+const keyMatches = new WeakMap<Spec, Map<string, StateKeyMatch | undefined>>();
+
+/** The catalogued template a state key belongs to, with its placeholder values (cached per key). */
+export function matchStateKey(spec: Spec, key: string): StateKeyMatch | undefined {
+  let cache = keyMatches.get(spec);
+  if (cache === undefined) {
+    cache = new Map();
+    keyMatches.set(spec, cache);
+  }
+  if (cache.has(key)) return cache.get(key);
+  let match: StateKeyMatch | undefined;
+  for (const candidate of spec.stateKeys) {
+    const found = candidate.pattern.exec(key);
+    if (found === null) continue;
+    const params: Record<string, string> = {};
+    candidate.placeholders.forEach((name, i) => {
+      params[name] = found[i + 1]!;
+    });
+    match = { template: candidate.key, params };
+    break;
+  }
+  cache.set(key, match);
+  return match;
 }
 
 function observableFiles(dir: string): string[] {
@@ -111,10 +147,12 @@ function load(dataDir: string): Spec {
   for (const file of observableFiles(dataDir)) {
     const catalogue = readJson<ObservableCatalogue>(file);
     const scope = String(catalogue.scope);
-    for (const item of catalogue.state) stateKeys.push({ ...item, scope, pattern: keyTemplatePattern(item.key) });
+    for (const item of catalogue.state) {
+      stateKeys.push({ ...item, scope, pattern: keyTemplatePattern(item.key), placeholders: placeholdersOf(item.key) });
+    }
     for (const [op, items] of Object.entries(catalogue.returns)) {
       const list = returnKeys.get(op) ?? [];
-      for (const item of items ?? []) list.push({ ...item, scope, pattern: keyTemplatePattern(item.key) });
+      for (const item of items ?? []) list.push({ ...item, scope, pattern: keyTemplatePattern(item.key), placeholders: placeholdersOf(item.key) });
       returnKeys.set(op, list);
     }
   }

@@ -2,7 +2,7 @@
 import type { Spec } from "../../spec";
 import type { BitField, X86Layouts } from "../../spec/types/generated";
 
-export type LayoutName = "cr0" | "cr4" | "efer" | "pte" | "pfec";
+export type LayoutName = "cr0" | "cr3" | "cr4" | "efer" | "pte" | "pfec";
 
 export interface Layout {
   /** The mask of a named field (a single bit, or bits low..high). */

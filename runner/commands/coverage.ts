@@ -3,7 +3,7 @@ import { parseArgs } from "node:util";
 import { casePaths, EXIT, asUsageError, UsageError, type Command } from "./common";
 
 export const coverageCommand: Command = {
-  summary: "per clause, how many cases accept and how many refuse; fails when a clause lacks either",
+  summary: "per clause, how many cases accept and how many refuse; fails when a clause lacks either, a file is invalid or two cases contradict each other",
   usage: `  --area NAME       only this area (repeatable)`,
   async run(args) {
     const { values, positionals } = asUsageError(() =>
@@ -15,6 +15,7 @@ export const coverageCommand: Command = {
     if (unknownAreas.length > 0) throw new UsageError(`unknown area ${unknownAreas.join(", ")}; known: ${AREAS.join(", ")}`);
     const report = computeCoverage(loadSpec(), casePaths(positionals), values.area);
     process.stdout.write(renderCoverage(report));
-    return report.errors.length === 0 && report.clauses.every(isCovered) ? EXIT.ok : EXIT.unexpected;
+    const sound = report.errors.length === 0 && report.contradictions.length === 0;
+    return sound && report.clauses.every(isCovered) ? EXIT.ok : EXIT.unexpected;
   },
 };

@@ -27,11 +27,22 @@ export type Hex642 = string;
  * A 64-bit value written as a "0x..." hex string (JSON numbers lose bits above 2^53).
  */
 export type Hex643 = string;
+/**
+ * An id in use, or one from DOMID_FIRST_RESERVED (0x7ff0) up, is refused with EEXIST, except DOMID_ANY (0x7ff5), which takes the next free id (domid_alloc(); spec/data/xen/model.json).
+ */
 export type Domid = number;
 /**
  * The raw `grant_opts` field of XEN_DOMCTL_createdomain, bypassing libxl (takes precedence over maxGrantVersion).
  */
 export type Hex644 = string;
+/**
+ * The descriptor of a numeric note.
+ */
+export type Hex645 = string;
+/**
+ * A 64-bit value written as a "0x..." hex string (JSON numbers lose bits above 2^53).
+ */
+export type Hex646 = string;
 /**
  * One operation and what it must produce. `args` are the operation's inputs; `expect` (or `expectByProfile`) what must be observed. Cores never see expectations.
  */
@@ -49,6 +60,16 @@ export type Step =
   | GnttabGetVersionStep
   | GnttabGetStatusFramesStep
   | GnttabTransferStep
+  | CpuidFeaturesStep
+  | ReadCrStep
+  | WriteCrStep
+  | WriteEferStep
+  | MmuUpdateStep
+  | MmuextOpStep
+  | MemAccessStep
+  | AcInstructionStep
+  | WrpkruStep
+  | StoreU64Step
   | MovToCrStep
   | LmswStep
   | RdmsrStep
@@ -129,10 +150,6 @@ export type Vector =
   | "#VE"
   | "#CP";
 /**
- * A 64-bit value written as a "0x..." hex string (JSON numbers lose bits above 2^53).
- */
-export type Hex645 = string;
-/**
  * A per-operation grant-table status (the hypercall itself returned 0). Values are in spec/data/grant-status.json.
  */
 export type GrantStatus =
@@ -161,7 +178,7 @@ export type Domid1 = number;
 /**
  * A 64-bit value written as a "0x..." hex string (JSON numbers lose bits above 2^53).
  */
-export type Hex646 = string;
+export type Hex647 = string;
 /**
  * The calling domain.
  */
@@ -169,7 +186,7 @@ export type Domid2 = number;
 /**
  * A 64-bit value written as a "0x..." hex string (JSON numbers lose bits above 2^53).
  */
-export type Hex647 = string;
+export type Hex648 = string;
 /**
  * The granting domain.
  */
@@ -181,7 +198,7 @@ export type Domid4 = number;
 /**
  * A 64-bit value written as a "0x..." hex string (JSON numbers lose bits above 2^53).
  */
-export type Hex648 = string;
+export type Hex649 = string;
 /**
  * transitive.trans_domid (v2 transitive entries).
  */
@@ -218,88 +235,89 @@ export type Domid13 = number;
 /**
  * A 64-bit value written as a "0x..." hex string (JSON numbers lose bits above 2^53).
  */
-export type Hex649 = string;
+export type Hex6410 = string;
+/**
+ * The calling domain.
+ */
+export type Domid14 = number;
+/**
+ * The calling domain.
+ */
+export type Domid15 = number;
+/**
+ * The calling domain.
+ */
+export type Domid16 = number;
+/**
+ * A 64-bit value written as a "0x..." hex string (JSON numbers lose bits above 2^53).
+ */
+export type Hex6411 = string;
+/**
+ * The calling domain.
+ */
+export type Domid17 = number;
+/**
+ * A 64-bit value written as a "0x..." hex string (JSON numbers lose bits above 2^53).
+ */
+export type Hex6412 = string;
+/**
+ * The calling domain.
+ */
+export type Domid18 = number;
+/**
+ * A 64-bit value written as a "0x..." hex string (JSON numbers lose bits above 2^53).
+ */
+export type Hex6413 = string;
+/**
+ * A 64-bit value written as a "0x..." hex string (JSON numbers lose bits above 2^53).
+ */
+export type Hex6414 = string;
+/**
+ * The calling domain.
+ */
+export type Domid19 = number;
+/**
+ * A 64-bit value written as a "0x..." hex string (JSON numbers lose bits above 2^53).
+ */
+export type Hex6415 = string;
+/**
+ * The calling domain.
+ */
+export type Domid20 = number;
+/**
+ * A 64-bit value written as a "0x..." hex string (JSON numbers lose bits above 2^53).
+ */
+export type Hex6416 = string;
+/**
+ * The calling domain.
+ */
+export type Domid21 = number;
+/**
+ * The calling domain.
+ */
+export type Domid22 = number;
+/**
+ * A 64-bit value written as a "0x..." hex string (JSON numbers lose bits above 2^53).
+ */
+export type Hex6417 = string;
+/**
+ * The calling domain.
+ */
+export type Domid23 = number;
+/**
+ * A 64-bit value written as a "0x..." hex string (JSON numbers lose bits above 2^53).
+ */
+export type Hex6418 = string;
+/**
+ * A 64-bit value written as a "0x..." hex string (JSON numbers lose bits above 2^53).
+ */
+export type Hex6419 = string;
 /**
  * An MSR: a 0x number, an MSR name of the profile's revision (e.g. `MSR_KVM_CR4_PINNED`, `MSR_EFER`), or a revision-neutral alias naming the CR-pin MSR by register and role: `cr0-allowed`, `cr4-allowed`, `cr0-pin`, `cr4-pin` (the pin of bits that must stay set: PINNED in the RFCs, PINNED_HIGH in v3), `cr0-pin-low`, `cr4-pin-low` (v3 only). A name the revision does not define is a case error.
  */
-export type MsrRef = Hex645;
-export type BitNames = string[];
+export type MsrRef = Hex646;
 /**
- * An ABI area; also the name of the cases/ folder holding its cases.
- */
-export type AreaName = "gnttab" | "smap" | "pte" | "cr4" | "ptshare" | "crpin";
-export type Source = string | SeedQuote | CodeSource;
-/**
- * The boot CPU from power-on (reset state).
- *
- * @minItems 1
- */
-export type Sequence = [GuestCrWrite, ...GuestCrWrite[]];
-export type BitNames1 = string[];
-/**
- * An application processor after INIT and SIPI.
- *
- * @minItems 1
- */
-export type Sequence1 = [GuestCrWrite, ...GuestCrWrite[]];
-/**
- * The running kernel's relocate_kernel, then the new kernel's boot CPU entered in 64-bit mode.
- *
- * @minItems 1
- */
-export type Sequence2 = [GuestCrWrite, ...GuestCrWrite[]];
-/**
- * cr4_pinned_mask: cr4_pinned_bits = CR4 & mask at setup_cr_pinning().
- */
-export type BitNames2 = string[];
-/**
- * CR0 bits native_write_cr0() sets again when missing.
- */
-export type BitNames3 = string[];
-/**
- * @minItems 1
- */
-export type Sources = [Source, ...Source[]];
-/**
- * Bits KVM keeps; any other bit of 31:0 is dropped silently, any bit of 63:32 is #GP.
- */
-export type BitNames4 = string[];
-/**
- * Bits KVM sets on every write (ET).
- */
-export type BitNames5 = string[];
-/**
- * The bits LMSW can change; it can set PE but not clear it.
- */
-export type BitNames6 = string[];
-/**
- * Bits outside this list are reserved (#GP).
- */
-export type BitNames7 = string[];
-export type BitNames8 = string[];
-/**
- * CR0 bits cleared on SMM entry (CR4 and, for long-mode-capable guests, EFER become 0).
- */
-export type BitNames9 = string[];
-/**
- * The hvabi core protocol, version 1: one JSON object per line over the core's stdin (requests) and stdout (responses). The runner sends `start`; the core answers `hello`. Then the runner sends `run` requests, each a batch of cases, and the core answers one `result` per case, in order. Finally the runner sends `stop` and the core exits with status 0. stderr is free-form diagnostics, kept in the report. See docs/protocol.md.
- */
-export type Protocol = ProtocolRequest | ProtocolResponse;
-export type ProtocolRequest = StartRequest | RunRequest | StopRequest;
-export type ProtocolResponse = HelloResponse | ResultResponse;
-/**
- * The outcome of one case of the current batch. Results come in the order the batch listed the cases, one line per case, each written (and flushed) as soon as its case is done: the per-case time limit runs from the previous line.
- */
-export type ResultResponse = {
-  [k: string]: unknown | undefined;
-};
-/**
- * pass; fail (observed differs from expected); error (the case is invalid); core-error (the core reported an error or answered nonsense); crash and timeout (a subprocess core died or hung on the case); skip (the core lacks the area, operation or profile: `reason` says which).
- */
-export type Status = "pass" | "fail" | "error" | "core-error" | "crash" | "timeout" | "skip";
-export type Identifier = string;
-/**
- * A negative hypercall or ioctl return, by name. Numbers are in spec/data/errno.json.
+ * What creating a domain with a non-empty allow-list returns when the interface does not exist.
  */
 export type Errno =
   | "EPERM"
@@ -326,6 +344,202 @@ export type Errno =
   | "EOVERFLOW"
   | "EOPNOTSUPP"
   | "ERESTART";
+/**
+ * What creating a domain returns when the list names a bit that is not a candidate, or a bit the build cannot give PV guests.
+ */
+export type Errno1 =
+  | "EPERM"
+  | "ENOENT"
+  | "ESRCH"
+  | "EINTR"
+  | "EIO"
+  | "ENXIO"
+  | "E2BIG"
+  | "ENOEXEC"
+  | "EBADF"
+  | "EAGAIN"
+  | "ENOMEM"
+  | "EACCES"
+  | "EFAULT"
+  | "EBUSY"
+  | "EEXIST"
+  | "ENODEV"
+  | "EINVAL"
+  | "ENOSPC"
+  | "ERANGE"
+  | "ENOSYS"
+  | "ENODATA"
+  | "EOVERFLOW"
+  | "EOPNOTSUPP"
+  | "ERESTART";
+export type BitNames = string[];
+/**
+ * A negative hypercall or ioctl return, by name. Numbers are in spec/data/errno.json.
+ */
+export type Errno2 =
+  | "EPERM"
+  | "ENOENT"
+  | "ESRCH"
+  | "EINTR"
+  | "EIO"
+  | "ENXIO"
+  | "E2BIG"
+  | "ENOEXEC"
+  | "EBADF"
+  | "EAGAIN"
+  | "ENOMEM"
+  | "EACCES"
+  | "EFAULT"
+  | "EBUSY"
+  | "EEXIST"
+  | "ENODEV"
+  | "EINVAL"
+  | "ENOSPC"
+  | "ERANGE"
+  | "ENOSYS"
+  | "ENODATA"
+  | "EOVERFLOW"
+  | "EOPNOTSUPP"
+  | "ERESTART";
+/**
+ * An ABI area; also the name of the cases/ folder holding its cases.
+ */
+export type AreaName = "gnttab" | "smap" | "pte" | "cr4" | "ptshare" | "crpin";
+export type Source = string | SeedQuote | CodeSource;
+/**
+ * PV_CR4_GUEST_VISIBLE_MASK: bits of Xen's own CR4 copied into every PV guest's CR4 view.
+ */
+export type BitNames1 = string[];
+/**
+ * Bits pv_make_cr4() takes out of Xen's CR4 before deciding them per domain and vCPU.
+ */
+export type BitNames2 = string[];
+/**
+ * XEN_CR4_PV32_BITS: the bits the return path clears while a 32-bit PV guest kernel (RPL 1 or 2) runs.
+ */
+export type BitNames3 = string[];
+/**
+ * CR0 bits a PV guest may change.
+ */
+export type BitNames4 = string[];
+/**
+ * Xen's CR0 (set on boot, identical on every CPU) apart from TS.
+ */
+export type BitNames5 = string[];
+/**
+ * Bits of Xen's CR4 (mmu_cr4_features) on every x86-64 host: XEN_MINIMAL_CR4 and the SSE enables.
+ */
+export type BitNames6 = string[];
+/**
+ * CR0 bits an HVM guest can hold; a write silently drops the other bits 31:0 and faults on bits 63:32 (HVM_CR0_GUEST_RESERVED_BITS).
+ */
+export type BitNames7 = string[];
+/**
+ * The boot CPU from power-on (reset state).
+ *
+ * @minItems 1
+ */
+export type Sequence = [GuestCrWrite, ...GuestCrWrite[]];
+export type BitNames8 = string[];
+/**
+ * An application processor after INIT and SIPI.
+ *
+ * @minItems 1
+ */
+export type Sequence1 = [GuestCrWrite, ...GuestCrWrite[]];
+/**
+ * The running kernel's relocate_kernel, then the new kernel's boot CPU entered in 64-bit mode.
+ *
+ * @minItems 1
+ */
+export type Sequence2 = [GuestCrWrite, ...GuestCrWrite[]];
+/**
+ * cr4_pinned_mask: cr4_pinned_bits = CR4 & mask at setup_cr_pinning().
+ */
+export type BitNames9 = string[];
+/**
+ * CR0 bits native_write_cr0() sets again when missing.
+ */
+export type BitNames10 = string[];
+/**
+ * @minItems 1
+ */
+export type Sources = [Source, ...Source[]];
+/**
+ * Bits KVM keeps; any other bit of 31:0 is dropped silently, any bit of 63:32 is #GP.
+ */
+export type BitNames11 = string[];
+/**
+ * Bits KVM sets on every write (ET).
+ */
+export type BitNames12 = string[];
+/**
+ * The bits LMSW can change; it can set PE but not clear it.
+ */
+export type BitNames13 = string[];
+/**
+ * Bits outside this list are reserved (#GP).
+ */
+export type BitNames14 = string[];
+export type BitNames15 = string[];
+/**
+ * CR0 bits cleared on SMM entry (CR4 and, for long-mode-capable guests, EFER become 0).
+ */
+export type BitNames16 = string[];
+/**
+ * The hvabi core protocol, version 1: one JSON object per line over the core's stdin (requests) and stdout (responses). The runner sends `start`; the core answers `hello`. Then the runner sends `run` requests, each a batch of cases, and the core answers one `result` per case, in order. Finally the runner sends `stop` and the core exits with status 0. stderr is free-form diagnostics, kept in the report. See docs/protocol.md.
+ */
+export type Protocol = ProtocolRequest | ProtocolResponse;
+export type ProtocolRequest = StartRequest | RunRequest | StopRequest;
+export type ProtocolResponse = HelloResponse | ResultResponse;
+/**
+ * The outcome of one case of the current batch. Results come in the order the batch listed the cases, one line per case, each written (and flushed) as soon as its case is done: the per-case time limit runs from the previous line.
+ */
+export type ResultResponse = {
+  [k: string]: unknown | undefined;
+};
+/**
+ * The complement of base_disallow_mask (P3): flags a guest may set at any level; NX only when the CPU has NX.
+ */
+export type BitNames17 = string[];
+/**
+ * Flags L1_DISALLOW_MASK allows on top of guestFlags (P4).
+ */
+export type BitNames18 = string[];
+/**
+ * PAGE_CACHE_ATTRS: allowed at L1 only for domains with I/O resources (P4).
+ */
+export type BitNames19 = string[];
+/**
+ * The complement of the 32-bit PV L3 disallow mask 0xFFFFF198 (P5).
+ */
+export type BitNames20 = string[];
+/**
+ * FASTPATH_FLAG_WHITELIST: flags a guest may change in a present entry without the frame being re-validated.
+ */
+export type BitNames21 = string[];
+export type BitNames22 = string[];
+/**
+ * unadjust_guest_l3e(): the flags a failed 32-bit PV L3 promotion strips from the entries it had already adjusted.
+ */
+export type BitNames23 = string[];
+/**
+ * The flags new_guest_cr3() gives the entry of Xen's per-vCPU L4 that holds a 32-bit PV guest's L3.
+ */
+export type BitNames24 = string[];
+/**
+ * A 64-bit value written as a "0x..." hex string (JSON numbers lose bits above 2^53).
+ */
+export type Hex6420 = string;
+/**
+ * pass; fail (observed differs from expected); error (the case is invalid); core-error (the core reported an error or answered nonsense); crash and timeout (a subprocess core died or hung on the case); skip (the core lacks the area, operation or profile: `reason` says which).
+ */
+export type Status = "pass" | "fail" | "error" | "core-error" | "crash" | "timeout" | "skip";
+/**
+ * A 64-bit value written as a "0x..." hex string (JSON numbers lose bits above 2^53).
+ */
+export type Hex6421 = string;
+export type Identifier = string;
 
 /**
  * Every hvabi schema, by file name.
@@ -333,8 +547,12 @@ export type Errno =
 export interface HvabiSchemas {
   baseline?: Baseline;
   case?: Case;
+  "choices-cr4"?: Cr4ChoiceCatalogue;
   "choices-crpin"?: CrpinChoiceCatalogue;
   "choices-gnttab"?: GnttabChoiceCatalogue;
+  "choices-pte"?: PteChoiceCatalogue;
+  "choices-ptshare"?: PtshareChoiceCatalogue;
+  "choices-smap"?: SmapChoiceCatalogue;
   clauses?: ClauseCatalogue;
   common?: Common;
   "config-cpu"?: CpuConfig1;
@@ -342,7 +560,9 @@ export interface HvabiSchemas {
   "config-kvm"?: KvmConfig1;
   "config-xen"?: XenConfig1;
   config?: Config;
+  "cr4-abi"?: Cr4Abi;
   "crpin-linux-guest"?: CrpinLinuxGuest;
+  "elf-notes"?: ElfNoteCatalogue;
   "errno-table"?: ErrnoTable;
   expectation?: Expectation;
   "gnttab-abi"?: GnttabAbi;
@@ -355,23 +575,28 @@ export interface HvabiSchemas {
   "ops-gnttab"?: GnttabOperations;
   "ops-kvm"?: KvmOperations;
   "ops-xen"?: XenOperations;
+  "ops-xenpv"?: XenPvOperations;
   perf?: PerfReport;
   "performance-settings"?: PerformanceSettings;
   profiles?: ProfileCatalogue;
   "protocol-settings"?: ProtocolSettings;
   protocol?: Protocol;
+  "pte-abi"?: PteAbi;
   report?: Report;
   step?: Step;
+  "x86-cpuid"?: X86CpuidCatalogue;
   "x86-layouts"?: X86Layouts;
+  "xen-featureset"?: XenFeaturesetCatalogue;
   "xen-model"?: XenModel;
   "xen-params"?: XenParamCatalogue;
-  "common:hex64"?: Hex645;
+  "xen-physical-memory"?: XenPhysicalMemory;
+  "common:hex64"?: Hex646;
   "common:identifier"?: Identifier;
   "common:profileName"?: ProfileName;
   "common:areaName"?: AreaName;
   "common:clauseId"?: ClauseId;
   "common:domid"?: Domid7;
-  "common:errno"?: Errno;
+  "common:errno"?: Errno2;
   "common:result"?: Result;
   "common:vector"?: Vector;
   "common:fault"?: Fault;
@@ -409,6 +634,10 @@ export interface BaselineEntry {
    * Where the bug is tracked (an address or a ticket name).
    */
   issue?: string;
+  /**
+   * Content hash of the case when the entry was recorded (report.json `hash`). When the case's hash differs now, the case was edited since the entry was written and its reason may no longer hold: the gate says so.
+   */
+  hash?: string;
 }
 /**
  * One conformance case: a configuration, steps with expected outcomes, and the clauses they check.
@@ -478,11 +707,11 @@ export interface Config {
  */
 export interface XenConfig {
   /**
-   * The bootloader command line, exactly as a user would write it (e.g. `gnttab=max-ver:1 smap=hvm`).
+   * The bootloader command line, exactly as a user would write it (e.g. `gnttab=max-ver:1 smap=hvm`). Xen reads it as a C string: it ends at the first NUL.
    */
   cmdline?: string;
   /**
-   * CONFIG_CMDLINE: parsed before the bootloader command line.
+   * CONFIG_CMDLINE: parsed before the bootloader command line; also a C string, ending at the first NUL.
    */
   builtinCmdline?: string;
   /**
@@ -577,7 +806,7 @@ export interface GuestKernel {
    */
   cmdline?: string;
   /**
-   * The kernel carries the profile's CR-pinning guest patches (the series' guest side). A stock kernel has native pinning only.
+   * The kernel carries the profile's CR-pinning guest patches (the series' guest side). A stock kernel has native pinning only. The patches hook native pinning's setup_cr_pinning(), so booting a kernel with them and `nativePinning` none is a case error.
    */
   crPinPatches?: boolean;
   kconfig?: GuestKconfig;
@@ -636,6 +865,10 @@ export interface CpuFeatures {
   pks?: boolean;
   cet_ss?: boolean;
   cet_ibt?: boolean;
+  /**
+   * CET_SSS: supervisor shadow stacks are safe to use (decides Xen's shadow-stack default when it runs virtualised on Intel).
+   */
+  cet_sss?: boolean;
   fred?: boolean;
   lass?: boolean;
   lam?: boolean;
@@ -649,6 +882,9 @@ export interface CpuVulnerabilities {
  */
 export interface DomainConfig {
   domid?: Domid;
+  /**
+   * A PV type needs PV support in the build (and x86), hvm needs HVM support, else EINVAL; pv32 also needs PV32, else EOPNOTSUPP (xen-pv-abi-facts S11).
+   */
   type?: "pv64" | "pv32" | "hvm";
   /**
    * A control domain (dom0-like): passes XSM checks on other domains.
@@ -664,6 +900,35 @@ export interface DomainConfig {
    */
   ioResources?: boolean;
   vcpus?: number;
+  /**
+   * Seed 002's toolstack allow-list: CR4 bits (spec/data/x86/layouts.json names) this PV domain's kernel may control beyond the fixed guest mask. Merged Xen has no such interface (xen-pv-abi-facts C8).
+   */
+  cr4AllowList?: string[];
+  /**
+   * The Xen ELF notes of the guest kernel the domain builder loads, in order.
+   */
+  elfNotes?: ElfNote[];
+  vcpuContext?: VcpuContext;
+}
+export interface ElfNote {
+  /**
+   * The note type (XEN_ELFNOTE_*).
+   */
+  type: number;
+  value?: Hex645;
+  /**
+   * The descriptor of a string note (e.g. XEN_ELFNOTE_FEATURES, `|`-separated names, `!` marking a required one).
+   */
+  string?: string;
+}
+/**
+ * Control registers the toolstack supplies for every vCPU (XEN_DOMCTL_setvcpucontext for PV, the HVM CPU context for HVM). Absent registers keep Xen's initial value: for PV CR0 = Xen's CR0 with TS clear and CR4 = the fixed-up 0; for HVM the architectural reset state (CR0 = ET, the rest 0). A PV context may give cr0 and cr4 only.
+ */
+export interface VcpuContext {
+  cr0?: Hex646;
+  cr3?: Hex646;
+  cr4?: Hex646;
+  efer?: Hex646;
 }
 /**
  * Boot Xen with config.xen (built-in command line, then the bootloader's). Optional: when a case's first step is not `boot`, the core boots implicitly. Observe its log and the resulting options through `state`.
@@ -699,7 +964,7 @@ export interface Expectation {
  */
 export interface Fault {
   vector: Vector;
-  errorCode?: Hex645;
+  errorCode?: Hex646;
 }
 /**
  * Observables by key. Keys are catalogued per area in spec/data/areas/<area>/observables.json.
@@ -757,7 +1022,7 @@ export interface PhysinfoStep {
   note?: string;
 }
 /**
- * The domain writes bytes into one of its own frames (no hypercall).
+ * The domain writes bytes into one of its own frames (no hypercall). A frame it does not own, or bytes past the end of the frame, give EFAULT.
  */
 export interface MemWriteStep {
   op: "mem_write";
@@ -771,7 +1036,7 @@ export interface MemWriteStep {
 }
 export interface MemWriteArgs {
   dom?: Domid1;
-  frame: Hex646;
+  frame: Hex647;
   offset?: number;
   /**
    * Hex bytes, e.g. `deadbeef`.
@@ -779,7 +1044,7 @@ export interface MemWriteArgs {
   bytes: string;
 }
 /**
- * The domain reads bytes from one of its own frames. Returns `bytes` as a hex string.
+ * The domain reads bytes from one of its own frames. Returns `bytes` as a hex string. A frame it does not own, or bytes past the end of the frame, give EFAULT.
  */
 export interface MemReadStep {
   op: "mem_read";
@@ -793,7 +1058,7 @@ export interface MemReadStep {
 }
 export interface MemReadArgs {
   dom?: Domid2;
-  frame: Hex647;
+  frame: Hex648;
   offset?: number;
   length: number;
 }
@@ -821,7 +1086,7 @@ export interface GrantWriteArgs {
    */
   type: "invalid" | "permit_access" | "accept_transfer" | "transitive";
   grantee?: Domid4;
-  frame?: Hex648;
+  frame?: Hex649;
   /**
    * GTF_readonly.
    */
@@ -834,7 +1099,7 @@ export interface GrantWriteArgs {
   transRef?: number;
 }
 /**
- * GTF_sub_page (v2 only): a byte range of the frame.
+ * GTF_sub_page and a byte range of the frame. The flag sits in the header both layouts share, so a version-1 entry carries it too (and then cannot be mapped), but only version 2 has room for the range.
  */
 export interface SubPage {
   offset: number;
@@ -910,7 +1175,7 @@ export interface CopyBuffer {
    * A grant reference.
    */
   ref?: number;
-  frame?: Hex645;
+  frame?: Hex646;
   offset?: number;
 }
 /**
@@ -981,12 +1246,275 @@ export interface GnttabTransferStep {
 }
 export interface GnttabTransferArgs {
   dom?: Domid13;
-  frame: Hex649;
+  frame: Hex6410;
   target: Domid7;
   /**
    * A grant reference.
    */
   ref: number;
+}
+/**
+ * The guest executes CPUID and reads its feature flags: returns `feature.<name>` for every flag of spec/data/x86/cpuid.json at that leaf and subleaf, as the domain's CPUID policy reports it.
+ */
+export interface CpuidFeaturesStep {
+  op: "cpuid_features";
+  args: CpuidFeaturesArgs;
+  expect?: Expectation;
+  expectByProfile?: ExpectationByProfile;
+  /**
+   * Why this step is here, for the reader.
+   */
+  note?: string;
+}
+export interface CpuidFeaturesArgs {
+  dom?: Domid14;
+  /**
+   * The vCPU that executes it.
+   */
+  vcpu?: number;
+  leaf: number;
+  subleaf?: number;
+}
+/**
+ * The guest executes MOV from a control register (emulated by Xen for PV guests). Returns `value`, or the exception the guest receives.
+ */
+export interface ReadCrStep {
+  op: "read_cr";
+  args: ReadCrArgs;
+  expect?: Expectation;
+  expectByProfile?: ExpectationByProfile;
+  /**
+   * Why this step is here, for the reader.
+   */
+  note?: string;
+}
+export interface ReadCrArgs {
+  dom?: Domid15;
+  /**
+   * The vCPU that executes it.
+   */
+  vcpu?: number;
+  /**
+   * The guest privilege it runs at: the guest kernel (ring 0 for HVM, ring 1 for 32-bit PV, ring 3 in kernel mode for 64-bit PV) or guest user mode (ring 3).
+   */
+  mode?: "kernel" | "user";
+  cr: number;
+}
+/**
+ * The guest executes MOV to a control register (emulated by Xen for PV guests): `ok` when the instruction retires, or the exception the guest receives.
+ */
+export interface WriteCrStep {
+  op: "write_cr";
+  args: WriteCrArgs;
+  expect?: Expectation;
+  expectByProfile?: ExpectationByProfile;
+  /**
+   * Why this step is here, for the reader.
+   */
+  note?: string;
+}
+export interface WriteCrArgs {
+  dom?: Domid16;
+  /**
+   * The vCPU that executes it.
+   */
+  vcpu?: number;
+  /**
+   * The guest privilege it runs at: the guest kernel (ring 0 for HVM, ring 1 for 32-bit PV, ring 3 in kernel mode for 64-bit PV) or guest user mode (ring 3).
+   */
+  mode?: "kernel" | "user";
+  cr: number;
+  value: Hex6411;
+}
+/**
+ * An HVM guest executes WRMSR to EFER (MSR 0xC0000080).
+ */
+export interface WriteEferStep {
+  op: "write_efer";
+  args: WriteEferArgs;
+  expect?: Expectation;
+  expectByProfile?: ExpectationByProfile;
+  /**
+   * Why this step is here, for the reader.
+   */
+  note?: string;
+}
+export interface WriteEferArgs {
+  dom?: Domid17;
+  /**
+   * The vCPU that executes it.
+   */
+  vcpu?: number;
+  /**
+   * The guest privilege it runs at: the guest kernel (ring 0 for HVM, ring 1 for 32-bit PV, ring 3 in kernel mode for 64-bit PV) or guest user mode (ring 3).
+   */
+  mode?: "kernel" | "user";
+  value: Hex6412;
+}
+/**
+ * HYPERVISOR_mmu_update with one request: `ptr` = frame << 12 | index * 8 | cmd, `val` = value (xen-pv-abi-facts P3-P10). The entry as Xen installs it is observable through `d<dom>.entry[<frame>][<index>]`.
+ */
+export interface MmuUpdateStep {
+  op: "mmu_update";
+  args: MmuUpdateArgs;
+  expect?: Expectation;
+  expectByProfile?: ExpectationByProfile;
+  /**
+   * Why this step is here, for the reader.
+   */
+  note?: string;
+}
+export interface MmuUpdateArgs {
+  dom?: Domid18;
+  /**
+   * The vCPU that executes it.
+   */
+  vcpu?: number;
+  frame: Hex6413;
+  /**
+   * The entry within the frame.
+   */
+  index: number;
+  value: Hex6414;
+  /**
+   * ptr & 7: 0 NORMAL_PT_UPDATE, 1 MACHPHYS_UPDATE, 2 PT_UPDATE_PRESERVE_AD, 3 PT_UPDATE_NO_TRANSLATE; 4-7 are not commands.
+   */
+  cmd?: number;
+}
+/**
+ * HYPERVISOR_mmuext_op with one operation on one of the caller's frames: pin or unpin a page table, or install a new (user) base pointer.
+ */
+export interface MmuextOpStep {
+  op: "mmuext_op";
+  args: MmuextOpArgs;
+  expect?: Expectation;
+  expectByProfile?: ExpectationByProfile;
+  /**
+   * Why this step is here, for the reader.
+   */
+  note?: string;
+}
+export interface MmuextOpArgs {
+  dom?: Domid19;
+  /**
+   * The vCPU that executes it.
+   */
+  vcpu?: number;
+  cmd:
+    | "pin_l1_table"
+    | "pin_l2_table"
+    | "pin_l3_table"
+    | "pin_l4_table"
+    | "unpin_table"
+    | "new_baseptr"
+    | "new_user_baseptr";
+  mfn: Hex6415;
+}
+/**
+ * The guest reads, writes or fetches an instruction at a linear address, walking its current page tables (the model has no TLB: as after a full flush). `ok` when the access completes; otherwise the exception delivered to the guest (its error code as the guest sees it), after which the vCPU runs its kernel's handler.
+ */
+export interface MemAccessStep {
+  op: "mem_access";
+  args: MemAccessArgs;
+  expect?: Expectation;
+  expectByProfile?: ExpectationByProfile;
+  /**
+   * Why this step is here, for the reader.
+   */
+  note?: string;
+}
+export interface MemAccessArgs {
+  dom?: Domid20;
+  /**
+   * The vCPU that executes it.
+   */
+  vcpu?: number;
+  /**
+   * The guest privilege it runs at: the guest kernel (ring 0 for HVM, ring 1 for 32-bit PV, ring 3 in kernel mode for 64-bit PV) or guest user mode (ring 3).
+   */
+  mode?: "kernel" | "user";
+  addr: Hex6416;
+  access: "read" | "write" | "fetch";
+  /**
+   * EFLAGS.AC for the access; absent keeps the vCPU's current AC.
+   */
+  ac?: boolean;
+}
+/**
+ * The guest executes STAC, CLAC, or POPF with an image whose AC is `ac`: `ok` when it retires (EFLAGS.AC changed), or the exception the guest receives.
+ */
+export interface AcInstructionStep {
+  op: "ac_instruction";
+  args: AcInstructionArgs;
+  expect?: Expectation;
+  expectByProfile?: ExpectationByProfile;
+  /**
+   * Why this step is here, for the reader.
+   */
+  note?: string;
+}
+export interface AcInstructionArgs {
+  dom?: Domid21;
+  /**
+   * The vCPU that executes it.
+   */
+  vcpu?: number;
+  /**
+   * The guest privilege it runs at: the guest kernel (ring 0 for HVM, ring 1 for 32-bit PV, ring 3 in kernel mode for 64-bit PV) or guest user mode (ring 3).
+   */
+  mode?: "kernel" | "user";
+  insn: "stac" | "clac" | "popf";
+  /**
+   * For popf: the AC bit of the popped EFLAGS image.
+   */
+  ac?: boolean;
+}
+/**
+ * The guest executes WRPKRU (ECX = EDX = 0).
+ */
+export interface WrpkruStep {
+  op: "wrpkru";
+  args: WrpkruArgs;
+  expect?: Expectation;
+  expectByProfile?: ExpectationByProfile;
+  /**
+   * Why this step is here, for the reader.
+   */
+  note?: string;
+}
+export interface WrpkruArgs {
+  dom?: Domid22;
+  /**
+   * The vCPU that executes it.
+   */
+  vcpu?: number;
+  /**
+   * The guest privilege it runs at: the guest kernel (ring 0 for HVM, ring 1 for 32-bit PV, ring 3 in kernel mode for 64-bit PV) or guest user mode (ring 3).
+   */
+  mode?: "kernel" | "user";
+  value: Hex6417;
+}
+/**
+ * The guest stores 64 bits into one of its own frames with an ordinary write (how an HVM guest edits its page tables). A 64-bit PV guest's page-table frames are read-only to it; the model refuses such a store rather than model writable-page-table emulation.
+ */
+export interface StoreU64Step {
+  op: "store_u64";
+  args: StoreU64Args;
+  expect?: Expectation;
+  expectByProfile?: ExpectationByProfile;
+  /**
+   * Why this step is here, for the reader.
+   */
+  note?: string;
+}
+export interface StoreU64Args {
+  dom?: Domid23;
+  frame: Hex6418;
+  /**
+   * The 64-bit word within the frame.
+   */
+  index: number;
+  value: Hex6419;
 }
 /**
  * The vCPU executes MOV to CR0 or CR4 at CPL 0 with `value` (a raw instruction, e.g. a ROP gadget's). It retires (`ok`) or raises #GP(0) leaving the register unchanged. Outside 64-bit mode the operand is the low 32 bits of `value`.
@@ -1007,7 +1535,7 @@ export interface MovToCrArgs {
    */
   vcpu?: number;
   cr: 0 | 4;
-  value: Hex645;
+  value: Hex646;
 }
 /**
  * The vCPU executes LMSW with a 16-bit operand: CR0 becomes (CR0 & ~0xe) | (value & 0xf), so PE can be set but not cleared and no other bit changes; it is checked like MOV to CR0.
@@ -1030,7 +1558,7 @@ export interface LmswArgs {
   value: number;
 }
 /**
- * The vCPU executes RDMSR at CPL 0. Returns `value` when it retires; a refused read raises #GP(0).
+ * The vCPU executes RDMSR at CPL 0. Returns `value` when it retires; a refused read raises #GP(0). From L2 it is a case error: L1 would intercept it.
  */
 export interface RdmsrStep {
   op: "rdmsr";
@@ -1050,7 +1578,7 @@ export interface RdmsrArgs {
   msr: MsrRef;
 }
 /**
- * The vCPU executes WRMSR at CPL 0. A refused write raises #GP(0) and changes nothing.
+ * The vCPU executes WRMSR at CPL 0. A refused write raises #GP(0) and changes nothing. From L2 it is a case error: L1 would intercept it.
  */
 export interface WrmsrStep {
   op: "wrmsr";
@@ -1068,7 +1596,7 @@ export interface WrmsrArgs {
    */
   vcpu?: number;
   msr: MsrRef;
-  value: Hex645;
+  value: Hex646;
 }
 /**
  * The vCPU executes CPUID on one of KVM's leaves (0x40000000 signature, 0x40000001 features). Returns `eax`, `ebx`, `ecx`, `edx`.
@@ -1088,7 +1616,7 @@ export interface CpuidArgs {
    * The vCPU (0 is the boot CPU).
    */
   vcpu?: number;
-  leaf: Hex645;
+  leaf: Hex646;
 }
 /**
  * An SMI is delivered to the vCPU (a self-SMI through the local APIC, or KVM_SMI from the VMM) and it enters SMM: the state is saved to SMRAM and CR0/CR4/EFER are set as SMM entry does.
@@ -1146,9 +1674,9 @@ export interface SmramWriteArgs {
    * The vCPU (0 is the boot CPU).
    */
   vcpu?: number;
-  offset: Hex645;
+  offset: Hex646;
   size: 4 | 8;
-  value: Hex645;
+  value: Hex646;
 }
 /**
  * An INIT signal reaches the vCPU and KVM resets it (kvm_vcpu_reset with init_event): the architectural reset state, and whatever the revision does to the pins. Delivered while L2 runs, it is an INIT-signal VM-exit to L1 instead.
@@ -1170,7 +1698,7 @@ export interface VcpuInitArgs {
   vcpu?: number;
 }
 /**
- * The VMM writes one MSR with KVM_SET_MSRS (host-initiated). The ioctl returns how many MSRs it processed: `processed` is 1, or 0 when KVM refused the write (the value is then unchanged).
+ * The VMM writes one MSR with KVM_SET_MSRS (host-initiated). The ioctl returns how many MSRs it processed: `processed` is 1, or 0 when KVM refused the write (the value is then unchanged). The VMM sets EFER with host_set_sregs in this model: naming EFER here is a case error.
  */
 export interface HostSetMsrStep {
   op: "host_set_msr";
@@ -1188,7 +1716,7 @@ export interface HostSetMsrArgs {
    */
   vcpu?: number;
   msr: MsrRef;
-  value: Hex645;
+  value: Hex646;
 }
 /**
  * The VMM reads one MSR with KVM_GET_MSRS (host-initiated). Returns `processed` (1, or 0 when KVM refused) and `value` when processed.
@@ -1228,10 +1756,10 @@ export interface HostSetSregsArgs {
    * The vCPU (0 is the boot CPU).
    */
   vcpu?: number;
-  cr0?: Hex645;
-  cr3?: Hex645;
-  cr4?: Hex645;
-  efer?: Hex645;
+  cr0?: Hex646;
+  cr3?: Hex646;
+  cr4?: Hex646;
+  efer?: Hex646;
   cs64?: boolean;
 }
 /**
@@ -1259,7 +1787,7 @@ export interface VmmMigrateStep {
   note?: string;
 }
 /**
- * L1 (the guest hypervisor) launches L2 on the vCPU with vmcs12 guest CR0/CR4 and host CR0/CR4 (the values L1 gets back on VM-exit). L1 does not intercept CR0/CR4 writes, so L2's writes reach KVM.
+ * L1 (the guest hypervisor) launches L2 on the vCPU with vmcs12 guest CR0/CR4 and host CR0/CR4 (the values L1 gets back on VM-exit). L1 does not intercept CR0/CR4 writes, so L2's writes reach KVM. It is a case error unless L1 can launch L2 (on Intel the CPU has VMX and the vCPU has CR4.VMXE set, on AMD and Hygon the CPU has SVM), the vCPU is outside SMM and L2, and both CR0/CR4 pairs pass KVM_SET_SREGS' checks with the vCPU's CR3, EFER and CS.L (VM-entry checks are not modelled).
  */
 export interface NestedVmentryStep {
   op: "nested_vmentry";
@@ -1276,10 +1804,10 @@ export interface NestedVmentryArgs {
    * The vCPU (0 is the boot CPU).
    */
   vcpu?: number;
-  guestCr0: Hex645;
-  guestCr4: Hex645;
-  hostCr0: Hex645;
-  hostCr4: Hex645;
+  guestCr0: Hex646;
+  guestCr4: Hex646;
+  hostCr0: Hex646;
+  hostCr4: Hex646;
 }
 /**
  * L2 exits to L1: KVM loads L1's CR0/CR4 from the vmcs12 host fields.
@@ -1301,7 +1829,7 @@ export interface NestedVmexitArgs {
   vcpu?: number;
 }
 /**
- * Power on (or boot again after `vmm_system_reset`): every vCPU starts from the reset state, the boot CPU runs the firmware and config.kvm.guest's kernel (the `boot` write sequence of spec/data/areas/crpin/linux-guest.json, native pinning, the CR-pinning decision), then the kernel brings up every other vCPU (INIT, SIPI, the `ap` sequence). A refused write ends the boot: result `fault` with the #GP and returns `stage`, `target` and `vcpu`.
+ * Power on (or boot again after `vmm_system_reset`): every vCPU starts from the reset state, the boot CPU runs the firmware and config.kvm.guest's kernel (the `boot` write sequence of spec/data/areas/crpin/linux-guest.json, native pinning, the CR-pinning decision), then the kernel brings up every other vCPU (INIT, SIPI, the `ap` sequence). A refused write ends the boot: result `fault` with the #GP and returns `stage`, `target` and `vcpu`. Booting while a kernel runs is a case error: reset the machine (`vmm_system_reset`) first.
  */
 export interface GuestBootStep {
   op: "guest_boot";
@@ -1313,7 +1841,7 @@ export interface GuestBootStep {
   note?: string;
 }
 /**
- * The running kernel brings a vCPU it had offlined (as hibernation does) back online: INIT, SIPI, the `ap` write sequence, then its CR-pinning setup. A refused write returns `fault` with `stage`, `target` and `vcpu`.
+ * The running kernel brings a vCPU it had offlined (as hibernation does) back online: INIT, SIPI, the `ap` write sequence, then its CR-pinning setup. A refused write returns `fault` with `stage`, `target` and `vcpu`. A vCPU in SMM or running L2 is a case error.
  */
 export interface GuestOnlineCpuStep {
   op: "guest_online_cpu";
@@ -1347,7 +1875,7 @@ export interface GuestWriteCrArgs {
    */
   vcpu?: number;
   cr: 0 | 4;
-  value: Hex645;
+  value: Hex646;
 }
 /**
  * Userspace in the running kernel loads `image` for kexec with `syscall`. `ok`, or the syscall's errno (ENOSYS when kexec is not built).
@@ -1375,7 +1903,7 @@ export interface GuestKernel1 {
    */
   cmdline?: string;
   /**
-   * The kernel carries the profile's CR-pinning guest patches (the series' guest side). A stock kernel has native pinning only.
+   * The kernel carries the profile's CR-pinning guest patches (the series' guest side). A stock kernel has native pinning only. The patches hook native pinning's setup_cr_pinning(), so booting a kernel with them and `nativePinning` none is a case error.
    */
   crPinPatches?: boolean;
   kconfig?: GuestKconfig;
@@ -1395,6 +1923,31 @@ export interface GuestKexecExecStep {
    * Why this step is here, for the reader.
    */
   note?: string;
+}
+/**
+ * Per profile, the CR4/CR0 ABI choices the reference core is parameterised by.
+ */
+export interface Cr4ChoiceCatalogue {
+  $schema?: string;
+  profiles: {
+    [k: string]: Cr4Choices | undefined;
+  };
+}
+export interface Cr4Choices {
+  toolstackAllowList: ToolstackAllowList;
+}
+/**
+ * Whether the toolstack can nominate a domain whose kernel controls extra CR4 bits (seed 002), and which bits it may nominate, each offered only when the domain's CPUID policy can have its feature.
+ */
+export interface ToolstackAllowList {
+  supported: boolean;
+  candidates: GatedBit[];
+  unsupportedErrno: Errno;
+  invalidErrno: Errno1;
+}
+export interface GatedBit {
+  bit: string;
+  anyFeature: string[];
 }
 /**
  * Per profile, the CR-pinning revision the reference core implements: MSR numbers, feature bit, write/read rules, enforcement, RSM, reset, nested and guest-kernel behaviour (cr-pinning-and-x86-facts section A). MSR numbers and the feature bit live here only: they collide with MSRs merged KVM uses for other features (fact 5).
@@ -1467,7 +2020,7 @@ export interface CrpinChoices {
 }
 export interface CrpinMsr {
   name: string;
-  number: Hex645;
+  number: Hex646;
   register: "cr0" | "cr4";
   /**
    * `allowed`: the read-only mask of pinnable bits. `pin`: bits that must be 1 (rfc-v1: frozen at their current value). `pin-low`: bits that must be 0.
@@ -1476,7 +2029,7 @@ export interface CrpinMsr {
 }
 export interface OtherKvmMsr {
   name: string;
-  number: Hex645;
+  number: Hex646;
 }
 /**
  * The revision's guest side (Linux).
@@ -1549,6 +2102,94 @@ export interface GnttabDefaults {
    * Only meaningful in builds with PV support; off otherwise.
    */
   transfer: boolean;
+}
+/**
+ * Per profile, the PV page-table-entry ABI choices the reference core is parameterised by.
+ */
+export interface PteChoiceCatalogue {
+  $schema?: string;
+  profiles: {
+    [k: string]: PteChoices | undefined;
+  };
+}
+export interface PteChoices {
+  /**
+   * When Xen reserves _PAGE_GNTTAB (PTE bit 62) in L1 entries: in debug builds (CONFIG_DEBUG) or with CONFIG_PV_PTE_DEBUG.
+   */
+  gnttabBitGate: "debug-build" | "pv-pte-debug";
+  /**
+   * When Xen uses _PAGE_GUEST_KERNEL (PTE bit 52) to mark 64-bit PV kernel mappings: always, or only with CONFIG_PV_PTE_DEBUG.
+   */
+  guestKernelBitGate: "always" | "pv-pte-debug";
+  /**
+   * What happens to a GLOBAL bit the guest supplies on a 64-bit PV kernel mapping: `kept` (Xen only refrains from adding it) or `cleared`.
+   */
+  kernelMappingGlobal: "kept" | "cleared";
+}
+/**
+ * Per profile, the page-table sharing ABI choices the reference core is parameterised by.
+ */
+export interface PtshareChoiceCatalogue {
+  $schema?: string;
+  profiles: {
+    [k: string]: PtshareChoices | undefined;
+  };
+}
+export interface PtshareChoices {
+  /**
+   * ELF notes this profile adds to Xen's (spec/data/areas/ptshare/elf-notes.json).
+   */
+  extraElfNotes: ExtraElfNote[];
+  /**
+   * What Xen does when a 64-bit PV guest that promised (by ELF note) never to share a top-level page table between vCPUs installs a base pointer another vCPU already uses.
+   */
+  sharedTopLevelAudit: {
+    errno: Errno2;
+  };
+  /**
+   * Xen keeps a directmap, and the Xen slots it installs in every validated 64-bit PV L4 include a shortened one (F1).
+   */
+  directmap: boolean;
+  /**
+   * `allowed`: a 32-bit PV L2 may be referenced from several L3 entries, except the Xen-private slot-3 L2 (F4). `refused`: an L2 may be referenced from one L3 entry only.
+   */
+  pv32L2Sharing: "allowed" | "refused";
+}
+export interface ExtraElfNote {
+  type: number;
+  name: string;
+  meaning: "no-shared-top-level";
+}
+/**
+ * Per profile, the SMEP/SMAP ABI choices the reference core is parameterised by.
+ */
+export interface SmapChoiceCatalogue {
+  $schema?: string;
+  profiles: {
+    [k: string]: SmapChoices | undefined;
+  };
+}
+export interface SmapChoices {
+  /**
+   * Values of `smap=` besides the K2 booleans, and the mode each selects. Any other value is invalid (-EINVAL).
+   */
+  smapKeywords: {
+    [k: string]: ("hvm" | "compat" | "fixup") | undefined;
+  };
+  /**
+   * Values of `smep=` besides the K2 booleans, and the mode each selects.
+   */
+  smepKeywords: {
+    [k: string]: "hvm" | undefined;
+  };
+  /**
+   * `cleared`: while a 32-bit PV guest kernel runs, Xen clears CR4.SMEP and CR4.SMAP (S6). `xen-settings`: the kernel runs under Xen's own SMEP/SMAP, as the seed describes, subject to the SMAP mode.
+   */
+  pv32KernelSmepSmap: "cleared" | "xen-settings";
+  /**
+   * A 32-bit PV guest that writes CR4 with SMAP set is deemed SMAP-aware for the rest of its life; compat and fixup stop applying to it.
+   */
+  smapAwareness: boolean;
 }
 /**
  * The normative clauses of one area (spec/data/areas/<area>/clauses.json).
@@ -1648,11 +2289,11 @@ export interface KvmConfig1 {
  */
 export interface XenConfig1 {
   /**
-   * The bootloader command line, exactly as a user would write it (e.g. `gnttab=max-ver:1 smap=hvm`).
+   * The bootloader command line, exactly as a user would write it (e.g. `gnttab=max-ver:1 smap=hvm`). Xen reads it as a C string: it ends at the first NUL.
    */
   cmdline?: string;
   /**
-   * CONFIG_CMDLINE: parsed before the bootloader command line.
+   * CONFIG_CMDLINE: parsed before the bootloader command line; also a C string, ending at the first NUL.
    */
   builtinCmdline?: string;
   /**
@@ -1673,6 +2314,32 @@ export interface XenConfig1 {
    * Xen itself runs as a guest of another hypervisor.
    */
   virtualised?: boolean;
+}
+/**
+ * spec/data/areas/cr4/abi.json: control-register ABI constants of Xen for PV and HVM guests. Bits are named by their spec/data/x86/layouts.json field; CPUID features by their spec/data/x86/cpuid.json name.
+ */
+export interface Cr4Abi {
+  $schema?: string;
+  description?: string;
+  /**
+   * PV_CR4_GUEST_MASK: the CR4 bits a PV guest kernel controls, each kept only when the domain's CPUID policy has the feature (pv_fixup_guest_cr4()).
+   */
+  pvCr4GuestControllable: GatedBit[];
+  pvCr4GuestVisibleXenBits: BitNames1;
+  pvCr4PerContextBits: BitNames2;
+  pv32KernelSuppressedBits: BitNames3;
+  pvCr0GuestWritable: BitNames4;
+  xenCr0: BitNames5;
+  xenCr4Always: BitNames6;
+  hvmCr0Known: BitNames7;
+  /**
+   * hvm_cr4_guest_valid_bits(): each CR4 bit an HVM guest may set, with the CPUID features of which it needs at least one (none: always valid).
+   */
+  hvmCr4Valid: GatedBit[];
+  /**
+   * hvm_efer_valid(): the EFER bits Xen knows (EFER_KNOWN_MASK), each with the CPUID features of which it needs one (none: always valid; `never`: not offered in this model).
+   */
+  hvmEferValid: GatedBit[];
 }
 /**
  * The Linux guest of the crpin area (spec/data/areas/crpin/linux-guest.json): the control-register writes its boot, AP bring-up and kexec paths make, its native CR pinning generations, and the bits it asks KVM to pin.
@@ -1699,7 +2366,7 @@ export interface CrpinLinuxGuest {
    * kvm_setup_paravirt_cr_pinning(cr0Bits, cr4_pinned_bits): the CR0 bits requested (CR4 requests the native cr4_pinned_bits). The request is ANDed with the ALLOWED MSR.
    */
   pvPinRequest: {
-    cr0Bits: BitNames1;
+    cr0Bits: BitNames8;
   };
   /**
    * The command-line parameter reserving kexec crash memory.
@@ -1720,12 +2387,12 @@ export interface GuestCrWrite {
   stage: "firmware" | "decompressor" | "ap-trampoline" | "kexec-relocate" | "kernel-early" | "cpu-setup";
   target: "cr0" | "cr4" | "efer" | "enter-64-bit";
   base?: "zero" | "current";
-  clear?: BitNames1;
-  set?: BitNames1;
+  clear?: BitNames8;
+  set?: BitNames8;
   setIfFeature?: {
-    [k: string]: BitNames1;
+    [k: string]: BitNames8;
   };
-  pinSafeKeep?: BitNames1;
+  pinSafeKeep?: BitNames8;
   /**
    * Skipped when the value would not change (cr4_set_bits).
    */
@@ -1736,7 +2403,7 @@ export interface GuestCrWrite {
   what: string;
 }
 export interface NativePinningGeneration {
-  cr4Mask: BitNames2;
+  cr4Mask: BitNames9;
   /**
    * `keep-set`: pinned bits missing from a write are set again. `keep-value`: the masked bits are restored to their pinned value, 1 or 0.
    */
@@ -1745,12 +2412,33 @@ export interface NativePinningGeneration {
    * messages.json id of the CR4 WARN_ONCE; its `bits` parameter is the changed/missing mask as %lx prints it.
    */
   cr4Message: string;
-  cr0Bits: BitNames3;
+  cr0Bits: BitNames10;
   cr0Message: string;
   /**
    * @minItems 1
    */
   sources: [Source, ...Source[]];
+}
+/**
+ * spec/data/areas/ptshare/elf-notes.json: the Xen ELF notes libelf knows (xen/include/public/elfnote.h, xen/common/libelf/libelf-dominfo.c) and the XEN_ELFNOTE_FEATURES names it recognises.
+ */
+export interface ElfNoteCatalogue {
+  $schema?: string;
+  description?: string;
+  notes: KnownElfNote[];
+  /**
+   * The type of XEN_ELFNOTE_FEATURES.
+   */
+  featuresNote: number;
+  /**
+   * elf_xen_feature_names[]: the names a FEATURES note may list; `!name` marks a required one.
+   */
+  featureNames: string[];
+}
+export interface KnownElfNote {
+  type: number;
+  name: string;
+  kind: "int" | "string" | "name";
 }
 /**
  * spec/data/errno.json: the number of each errno name.
@@ -1798,7 +2486,17 @@ export interface GnttabAbi {
     application_map: number;
     contains_pte: number;
   };
-  pageSize: number;
+  /**
+   * Bits of each of an active entry's four pin counters (host/device, read-only/writable). A counter whose top bit is set takes no more pins (GNTPIN_cntr_width, GNTPIN_incr2oflow_mask).
+   */
+  pinCounterWidth: number;
+  /**
+   * The handles GNTTABOP_map_grant_ref hands out: pages of handles (one 4 KiB page of 16-byte struct grant_mapping), and how many pages a domain may use (opt_max_maptrack_frames).
+   */
+  maptrack: {
+    handlesPerPage: number;
+    maxPages: number;
+  };
 }
 /**
  * spec/data/grant-status.json: the value of each GNTST_* name.
@@ -1828,20 +2526,20 @@ export interface KvmModel {
  * Register values after power-on and after INIT (kvm_vcpu_reset): real mode, paging off.
  */
 export interface KvmResetState {
-  cr0: Hex645;
-  cr3: Hex645;
-  cr4: Hex645;
-  efer: Hex645;
+  cr0: Hex646;
+  cr3: Hex646;
+  cr4: Hex646;
+  efer: Hex646;
   sources: Sources;
 }
 export interface KvmCr0Rules {
-  definedBits: BitNames4;
-  forcedBits: BitNames5;
-  lmswBits: BitNames6;
+  definedBits: BitNames11;
+  forcedBits: BitNames12;
+  lmswBits: BitNames13;
   sources: Sources;
 }
 export interface KvmCr4Rules {
-  knownBits: BitNames7;
+  knownBits: BitNames14;
   cpuidBits: CpuidBits;
   sources: Sources;
 }
@@ -1855,20 +2553,20 @@ export interface CpuidBits {
   [k: string]: [string, ...string[]] | undefined;
 }
 export interface KvmEferRules {
-  knownBits: BitNames8;
+  knownBits: BitNames15;
   cpuidBits: CpuidBits;
   sources: Sources;
 }
 export interface KvmSmm {
-  defaultSmbase: Hex645;
+  defaultSmbase: Hex646;
   /**
    * The save-state area: offsets `low`..`high` (inclusive) relative to SMBASE+0x8000, i.e. SMBASE+0xfe00..SMBASE+0xffff.
    */
   saveArea: {
-    low: Hex645;
-    high: Hex645;
+    low: Hex646;
+    high: Hex646;
   };
-  entryCr0Clear: BitNames9;
+  entryCr0Clear: BitNames16;
   /**
    * Where the modelled registers are saved: `64` for guests whose CPUID has LM, `32` otherwise.
    */
@@ -1885,31 +2583,31 @@ export interface SmramLayout {
   efer?: SmramField;
 }
 export interface SmramField {
-  offset: Hex645;
+  offset: Hex646;
   size: 4 | 8;
 }
 export interface KvmCpuid {
-  signatureLeaf: Hex645;
-  featuresLeaf: Hex645;
+  signatureLeaf: Hex646;
+  featuresLeaf: Hex646;
   /**
    * EAX (highest KVM leaf), EBX, ECX, EDX of the signature leaf ("KVMKVMKVM\0\0\0").
    */
   signature: {
-    eax: Hex645;
-    ebx: Hex645;
-    ecx: Hex645;
-    edx: Hex645;
+    eax: Hex646;
+    ebx: Hex646;
+    ecx: Hex646;
+    edx: Hex646;
   };
   sources: Sources;
 }
 export interface KvmMsrs {
-  efer: Hex645;
+  efer: Hex646;
   /**
    * KVM's custom MSR range. Numbers in it that a revision does not define are unhandled MSRs; numbers outside it other than EFER are not modelled.
    */
   pvRange: {
-    low: Hex645;
-    high: Hex645;
+    low: Hex646;
+    high: Hex646;
   };
   sources: Sources;
 }
@@ -1991,6 +2689,12 @@ export interface KvmOperations {
  * Operations common to every Xen area.
  */
 export interface XenOperations {
+  [k: string]: unknown | undefined;
+}
+/**
+ * Guest operations of the x86 areas (smap, pte, cr4, ptshare): CPUID, control registers, page tables, memory accesses. PV and HVM guests alike; each operation says where it differs.
+ */
+export interface XenPvOperations {
   [k: string]: unknown | undefined;
 }
 /**
@@ -2310,6 +3014,99 @@ export interface HelloResponse {
   maxBatch?: number;
 }
 /**
+ * spec/data/areas/pte/abi.json: Xen's PV page-table ABI constants. Architectural bits are named by their spec/data/x86/layouts.json `pte` field.
+ */
+export interface PteAbi {
+  $schema?: string;
+  description?: string;
+  /**
+   * get_pte_flags(): the 24-bit flag word is PTE bits 0..lowBits-1, plus PTE bits 52-63 shifted right by highShift (xen-pv-abi-facts P1). Xen prints flags in this form.
+   */
+  flagEncoding: {
+    lowBits: number;
+    highShift: number;
+  };
+  xenBits: XenPteBits;
+  guestFlags: BitNames17;
+  l1AlsoAllowed: BitNames18;
+  cacheAttributes: BitNames19;
+  pv32L3Allowed: BitNames20;
+  fastPathFlags: BitNames21;
+  /**
+   * Flags Xen adds to every present entry it installs, per guest type and level, besides the 64-bit PV L1 rule (P10).
+   */
+  adjust: {
+    pv64: PerLevelFlags;
+    pv32: PerLevelFlags;
+  };
+  pv32L3StrippedOnFailure: BitNames23;
+  compatL4EntryFlags: BitNames24;
+  /**
+   * XEN_MSR_PAT: the memory type of each PAT index (PAT*4 + PCD*2 + PWT), an ABI with PV guests.
+   *
+   * @minItems 8
+   * @maxItems 8
+   */
+  xenPat: [
+    "UC" | "WC" | "WT" | "WP" | "WB" | "UC-",
+    "UC" | "WC" | "WT" | "WP" | "WB" | "UC-",
+    "UC" | "WC" | "WT" | "WP" | "WB" | "UC-",
+    "UC" | "WC" | "WT" | "WP" | "WB" | "UC-",
+    "UC" | "WC" | "WT" | "WP" | "WB" | "UC-",
+    "UC" | "WC" | "WT" | "WP" | "WB" | "UC-",
+    "UC" | "WC" | "WT" | "WP" | "WB" | "UC-",
+    "UC" | "WC" | "WT" | "WP" | "WB" | "UC-"
+  ];
+  /**
+   * Memory types an MMIO mapping may keep; any other is forced to UC (P8).
+   */
+  mmioUncachedTypes: ("UC" | "WC" | "WT" | "WP" | "WB" | "UC-")[];
+  /**
+   * mmu_update commands (ptr & 7); any other value is -ENOSYS (P7).
+   */
+  mmuUpdateCommands: {
+    normal: number;
+    machphys: number;
+    preserveAd: number;
+    noTranslate: number;
+  };
+  slots: PvXenSlots;
+  entriesPerTable: number;
+}
+/**
+ * PTE bits Xen gives a meaning of its own (P2).
+ */
+export interface XenPteBits {
+  GNTTAB: number;
+  GUEST_KERNEL: number;
+}
+export interface PerLevelFlags {
+  l1: BitNames22;
+  l2: BitNames22;
+  l3: BitNames22;
+  l4: BitNames22;
+}
+/**
+ * Page-table slots that belong to Xen (xen/arch/x86/include/asm/config.h, x86_64/page.h).
+ */
+export interface PvXenSlots {
+  pv64XenL4First: number;
+  pv64XenL4Last: number;
+  /**
+   * Entries of a 32-bit PV guest's L3 that exist; promotion zeroes the rest.
+   */
+  pv32L3GuestEntries: number;
+  /**
+   * The L3 slot whose L2 carries Xen's private mappings (PGT_pae_xen_l2).
+   */
+  pv32L3XenL2Slot: number;
+  compatHypervisorStart: Hex6420;
+  /**
+   * The only slot of Xen's per-vCPU L4 for a 32-bit PV guest that holds the guest's L3.
+   */
+  pv32CompatL4GuestSlot: number;
+}
+/**
  * The result of one `hvabi run`: every other report format derives from it.
  */
 export interface Report {
@@ -2417,6 +3214,33 @@ export interface ReportMismatch {
   observed: unknown;
 }
 /**
+ * spec/data/x86/cpuid.json: where architectural CPUID feature flags live (leaf, subleaf, register, bit).
+ */
+export interface X86CpuidCatalogue {
+  $schema?: string;
+  description?: string;
+  /**
+   * @minItems 1
+   */
+  sources?: [Source, ...Source[]];
+  features: CpuidFeature[];
+}
+export interface CpuidFeature {
+  /**
+   * Linux/Xen feature name, as in config.cpu.features.
+   */
+  name: string;
+  leaf: number;
+  subleaf: number;
+  register: "eax" | "ebx" | "ecx" | "edx";
+  bit: number;
+  /**
+   * A flag that reports the current value of this CR4 field (OSXSAVE, OSPKE) instead of a capability.
+   */
+  mirrorsCr4?: string;
+  description: string;
+}
+/**
  * spec/data/x86/layouts.json: architectural bit layouts (control registers, EFER, page-table entries, #PF error codes). The one place bit numbers live.
  */
 export interface X86Layouts {
@@ -2445,6 +3269,42 @@ export interface BitField {
   description: string;
 }
 /**
+ * spec/data/xen/featureset.json: which guests Xen offers each CPUID feature to (the attribute letters of xen/include/public/arch-x86/cpufeatureset.h), and which config.cpu.features key says the host has it.
+ */
+export interface XenFeaturesetCatalogue {
+  $schema?: string;
+  description?: string;
+  /**
+   * @minItems 1
+   */
+  sources?: [Source, ...Source[]];
+  /**
+   * Features recalculate_cpuid_policy() removes from every 32-bit PV guest.
+   */
+  pv32Hidden: string[];
+  /**
+   * Features it removes from 32-bit PV guests on hosts that are neither AMD nor Hygon.
+   */
+  pv32HiddenUnlessAmd: string[];
+  features: {
+    [k: string]: XenFeaturePolicy | undefined;
+  };
+}
+export interface XenFeaturePolicy {
+  /**
+   * `A`: all guests; `S`: HVM guests (not PV); `H`: HAP HVM guests; lower case: opt-in only, never offered by default; `!`: special (reports CR4 state); empty: offered to no guest.
+   */
+  guests: "A" | "S" | "H" | "a" | "s" | "h" | "!" | "";
+  /**
+   * Features this one depends on (xen/tools/gen-cpuid.py deps, inverted): sanitise_featureset() drops it from a guest's policy when one of them is absent.
+   */
+  requires?: string[];
+  /**
+   * The config.cpu.features key saying the host has it; `always` for features every x86-64 host has; `never` for features no host of the case model has.
+   */
+  host: string;
+}
+/**
  * Conventions of the Xen case model (spec/data/xen/model.json).
  */
 export interface XenModel {
@@ -2452,13 +3312,25 @@ export interface XenModel {
   description?: string;
   domainMemory: {
     description?: string;
-    frameStride: Hex645;
+    frameStride: Hex646;
     framesPerDomain: number;
   };
   /**
    * DOMID_SELF (0x7ff0).
    */
   domidSelf: number;
+  /**
+   * DOMID_FIRST_RESERVED (0x7ff0): XEN_DOMCTL_createdomain refuses this id and every one above with -EEXIST (domid_alloc()), except DOMID_ANY.
+   */
+  domidFirstReserved: number;
+  /**
+   * DOMID_ANY (0x7ff5): XEN_DOMCTL_createdomain takes the next free id after the one DOMID_ANY last took, wrapping to 1 (domid_alloc()).
+   */
+  domidAny: number;
+  /**
+   * The page (frame) size in bytes.
+   */
+  pageSize: number;
 }
 /**
  * spec/data/xen-params.json: Xen command-line parameters the spec knows.
@@ -2487,4 +3359,24 @@ export interface XenParam {
    * A Kconfig option without which the parameter does not exist.
    */
   requires?: string;
+}
+/**
+ * spec/data/xen/physical-memory.json: the host physical address map of the case model (which machine frames are RAM, where the MMIO a domain with I/O resources may map lives).
+ */
+export interface XenPhysicalMemory {
+  $schema?: string;
+  description?: string;
+  ramFrames: Hex6421;
+  mmioWindow: MmioWindow;
+  /**
+   * PADDR_BITS: the width of a machine address in Xen; the all-ones frame number of that width is INVALID_MFN for PTE checks.
+   */
+  paddrBits: number;
+}
+/**
+ * Non-RAM frames a domain created with ioResources has iomem permission for (its iomem capability).
+ */
+export interface MmioWindow {
+  first: Hex646;
+  frames: number;
 }

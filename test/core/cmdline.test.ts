@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { customHandlerArgument, parseBool, parseBoolean, printedValue, splitOptions, strictDecimal } from "../../core/reference/xen/cmdline";
+import {
+  customHandlerArgument,
+  parseBool,
+  parseBoolean,
+  printedCustomKey,
+  printedValue,
+  splitOptions,
+  strictDecimal,
+} from "../../core/reference/xen/cmdline";
 
 describe("Xen command-line parsing (xen-pv-abi-facts K1–K3)", () => {
   it("parse_bool knows exactly ten strings, case-sensitively", () => {
@@ -31,6 +39,18 @@ describe("Xen command-line parsing (xen-pv-abi-facts K1–K3)", () => {
     expect(customHandlerArgument(bareNo!)).toBe("no");
     expect(printedValue(bareNo!)).toBe("no");
     expect(customHandlerArgument(noWithValue!)).toBeUndefined();
+  });
+
+  it("prints the key \"no\" for a bare no-KEY of a custom parameter, whose buffer then holds the handler's \"no\"", () => {
+    const [plain, bareNo, emptyNo, noWithValue] = splitOptions("gnttab=a no-gnttab no-gnttab= no-gnttab=a");
+    expect(printedCustomKey(plain!)).toBe("gnttab");
+    expect(printedCustomKey(bareNo!)).toBe("no");
+    expect(printedCustomKey(emptyNo!)).toBe("no");
+    expect(printedCustomKey(noWithValue!)).toBe("no-gnttab");
+  });
+
+  it("ends the command line at the first NUL, as Xen reads a C string", () => {
+    expect(splitOptions("gnttab=max_ver:1\u0000 gnttab=max_ver:2").map((o) => o.value)).toEqual(["max_ver:1"]);
   });
 
   it("reads decimal numbers as simple_strtol does, wrapping at 2^64, over the whole string only", () => {

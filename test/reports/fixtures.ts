@@ -30,10 +30,14 @@ export const readJsonFile = <T>(path: string): T => JSON.parse(readFileSync(path
 /** A report of pte/cr4 results written by hand: fail, pass, skip, crash and timeout on clauses that cover bits. */
 export const x86Report = (): Report => readJsonFile<Report>(join(FIXTURES, "html", "x86-report.json"));
 
-/** hvabi's spec data plus the x86 fixture clauses, whose `covers` the bit diagrams draw. */
+/**
+ * hvabi's spec data with the x86 fixture clauses as the only ones covering
+ * register bits, so the bit diagrams the tests check do not move when the
+ * real catalogues gain clauses.
+ */
 export function fixtureHtmlSpec(): HtmlSpec {
   const base = htmlSpecFrom(loadSpec());
-  const clauses = new Map<string, SpecClause>(base.clauses);
+  const clauses = new Map<string, SpecClause>([...base.clauses].filter(([, clause]) => (clause.covers ?? []).length === 0));
   for (const file of ["pte-clauses.json", "cr4-clauses.json"]) {
     const catalogue = readJsonFile<ClauseCatalogue>(join(FIXTURES, "html", file));
     for (const clause of catalogue.clauses) clauses.set(clause.id, { ...clause, area: catalogue.area });

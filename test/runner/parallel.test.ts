@@ -75,7 +75,7 @@ describe("hvabi run with worker threads", () => {
 
 describe("settling the outcomes of several lanes", () => {
   const result = (file: string, id: string, profile: string | null): CaseResult => ({
-    id, profile, file, area: "gnttab", status: "pass", durationMs: 0, title: `the case ${id}`, clauses: ["GNTTAB-PHYSINFO-CAPS"], polarity: "accept",
+    id, profile, file, area: "gnttab", status: "pass", durationMs: 0, title: `the case ${id}`, clauses: ["GNTTAB-PHYSINFO-CAPS"], polarity: "accept", hash: `hash-of-${id}`,
   });
   const outcome = (file: string, id: string): FileOutcome => ({ file, id, side: "accept", results: [result(file, id, "xen-4.22"), result(file, id, "seed-proposals")] });
 
@@ -93,6 +93,6 @@ describe("settling the outcomes of several lanes", () => {
     ]);
     expect(settled[4]!.reason).toBe('c/gnttab/b.json: duplicate case id "gnttab.x" (first defined in c/gnttab/0.json)');
     // A repeat reads as any result tied to no profile: the case's facts, in the usual key order.
-    expect(Object.keys(settled[5]!)).toEqual(["id", "profile", "file", "area", "status", "durationMs", "title", "clauses", "polarity", "reason", "problems"]);
+    expect(Object.keys(settled[5]!)).toEqual(["id", "profile", "file", "area", "status", "durationMs", "title", "clauses", "polarity", "hash", "reason", "problems"]);
   });
 });

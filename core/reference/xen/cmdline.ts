@@ -48,10 +48,14 @@ export interface ParsedOption {
   value: string;
 }
 
-/** Splits a command line the way parse_params() does: on spaces only, at the first `=`, with truncation. */
+/**
+ * Splits a command line the way parse_params() does: on spaces only, at the first `=`, with truncation.
+ * The command line is a C string to Xen, so it ends at the first NUL.
+ */
 export function splitOptions(cmdline: string): ParsedOption[] {
   const options: ParsedOption[] = [];
-  for (const raw of cmdline.split(" ")) {
+  const nul = cmdline.indexOf("\0");
+  for (const raw of (nul >= 0 ? cmdline.slice(0, nul) : cmdline).split(" ")) {
     if (raw === "") continue;
     const option = raw.slice(0, MAX_PARAM_SIZE - 1);
     const eq = option.indexOf("=");
@@ -80,6 +84,15 @@ export function customHandlerArgument(option: ParsedOption): string | undefined 
 /** The value parse_params() prints for an option (a bare `no-KEY` prints "no"). */
 export function printedValue(option: ParsedOption): string {
   return option.negated && option.value === "" ? "no" : option.value;
+}
+
+/**
+ * The key parse_params() prints for a custom parameter. For a bare `no-KEY`
+ * (or `no-KEY=`) it writes the handler's "no" into the option buffer, which
+ * the printed key points at, so the key prints as "no" as well.
+ */
+export function printedCustomKey(option: ParsedOption): string {
+  return option.negated && option.value === "" ? "no" : option.key;
 }
 
 /** Splits a list-style value into comma-separated elements, keeping empty ones (K3). */

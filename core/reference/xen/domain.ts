@@ -1,5 +1,7 @@
 import type { DomainConfig } from "../../../spec/types/generated";
+import { CaseModelError } from "../model-error";
 import type { GrantTable } from "./gnttab/table";
+import type { X86DomainState } from "./x86/domain-state";
 
 export type DomainType = "pv64" | "pv32" | "hvm";
 
@@ -16,8 +18,9 @@ export class XenDomain {
   private readonly givenAway = new Set<bigint>();
   private readonly received = new Set<bigint>();
   private readonly memory = new Map<bigint, Uint8Array>();
-  /** Attached by the gnttab area when the domain is created. */
-  gnttab!: GrantTable;
+  private grantTable: GrantTable | undefined;
+  /** Attached by the x86 platform when the domain is created: vCPUs, page types, toolstack setup. */
+  x86?: X86DomainState;
 
   constructor(config: Required<Pick<DomainConfig, "domid" | "type" | "privileged" | "ioResources" | "vcpus">>) {
     this.domid = config.domid;
@@ -25,6 +28,20 @@ export class XenDomain {
     this.privileged = config.privileged;
     this.ioResources = config.ioResources;
     this.vcpus = config.vcpus;
+  }
+
+  /** Attached by the gnttab area at creation, in builds with CONFIG_GRANT_TABLE. */
+  attachGrantTable(table: GrantTable): void {
+    this.grantTable = table;
+  }
+
+  get hasGrantTable(): boolean {
+    return this.grantTable !== undefined;
+  }
+
+  get gnttab(): GrantTable {
+    if (this.grantTable === undefined) throw new CaseModelError(`d${this.domid} has no grant table (a build without CONFIG_GRANT_TABLE)`);
+    return this.grantTable;
   }
 
   get isPv(): boolean {

@@ -4,11 +4,11 @@
  * operations in through {@link XenArea}.
  */
 import type { Config, DomainConfig, Errno, LogEntry, Values } from "../../../spec/types/generated";
-import type { Spec, XenParams } from "../../../spec";
+import { matchStateKey, type Spec, type XenParams } from "../../../spec";
 import type { StepInput } from "../../interface";
 import { parseHex } from "../../hex";
 import type { Observation, StateRead } from "../observe";
-import { customHandlerArgument, parseBool, printedValue, splitOptions, type ParsedOption } from "./cmdline";
+import { customHandlerArgument, parseBool, printedCustomKey, printedValue, splitOptions, type ParsedOption } from "./cmdline";
 import { XenDomain } from "./domain";
 import { CaseModelError } from "../model-error";
 
@@ -22,30 +22,51 @@ export type XenOperations = {
 /** A custom parameter handler returns 0 or a negative errno, as Xen's do. */
 export type CustomParamHandler = (machine: XenMachine, value: string) => number;
 
+/** Stores the value of a boolean (`boolean_param`) parameter, after parse_params() has worked it out. */
+export type BoolParamSetter = (machine: XenMachine, value: boolean) => void;
+
 /** Where an area keeps its parsed options on the machine. */
 export interface XenArea {
   readonly name: string;
   /** Custom (`custom_param`) handlers by parameter name; spec/data/xen-params.json declares them. */
   readonly customParams: Record<string, CustomParamHandler>;
+  /** Boolean (`boolean_param`) parameters by name; spec/data/xen-params.json declares them. */
+  readonly boolParams?: Record<string, BoolParamSetter>;
   /** Sets this area's option defaults; runs before the command line is parsed. */
   initOptions(machine: XenMachine): void;
+  /** Resolves defaults that depend on the hardware or on other options (and prints what Xen prints then); runs once the command line is parsed. */
+  completeOptions?(machine: XenMachine): void;
   /** Checks this area's part of a domain configuration; returns an errno to refuse the creation. */
   validateDomain?(machine: XenMachine, config: DomainConfig): Errno | undefined;
   /** Attaches this area's per-domain state to a domain that passed every validation. */
   initDomain?(machine: XenMachine, domain: XenDomain, config: DomainConfig): void;
   readonly operations: XenOperations;
-  readState(machine: XenMachine, key: string): StateRead;
+  /**
+   * Readers of this area's state keys, by the key's template in the observables catalogue
+   * (e.g. `d{domid}.grant[{ref}].type`); they get the placeholder values as strings.
+   */
+  readonly stateReaders?: Record<string, StateReader>;
+  /** Reads a state key by hand, for areas that parse keys themselves; undefined when not this area's. */
+  readState?(machine: XenMachine, key: string): StateRead;
 }
 
+/** Reads one catalogued state key. */
+export type StateReader = (machine: XenMachine, params: Record<string, string>) => Values[string];
+
 interface XenModelData {
+  pageSize: number;
   domainMemory: { frameStride: string; framesPerDomain: number };
   domidSelf: number;
+  domidFirstReserved: number;
+  domidAny: number;
 }
 
 export class XenMachine {
   readonly console: LogEntry[] = [];
   readonly domains = new Map<number, XenDomain>();
   booted = false;
+  /** The id DOMID_ANY last took (domid_alloc()'s domid_last). */
+  private lastAnyDomid = 0;
   private readonly model: XenModelData;
   private readonly params: XenParams;
   /** Per-area parsed options, keyed by area name; each area owns its entry's shape. */
@@ -83,6 +104,11 @@ export class XenMachine {
     return this.xen.arch === "arm64" || this.kconfig("HVM");
   }
 
+  /** Bytes in a frame (spec/data/xen/model.json). */
+  get pageSize(): number {
+    return this.model.pageSize;
+  }
+
   get domidSelf(): number {
     return this.model.domidSelf;
   }
@@ -96,6 +122,7 @@ export class XenMachine {
     for (const area of this.areas) area.initOptions(this);
     if (this.xen.builtinCmdline) this.parseCmdline(this.xen.builtinCmdline ?? "");
     if (!this.xen.cmdlineOverride) this.parseCmdline(this.xen.cmdline ?? "");
+    for (const area of this.areas) area.completeOptions?.(this);
     this.booted = true;
     return { result: "ok" };
   }
@@ -112,21 +139,33 @@ export class XenMachine {
       return;
     }
     let rc: number;
+    let printedKey = option.key;
     if (declared.kind === "custom") {
       const handler = this.customHandler(option.name);
       const argument = customHandlerArgument(option);
       rc = argument === undefined ? -this.spec.errno.EINVAL : handler(this, argument);
+      printedKey = printedCustomKey(option);
     } else {
-      // OPT_BOOL: parse_bool's -1 is passed through as rc=-1; the value itself is area-owned.
-      rc = option.value === "" ? 0 : Math.min(parseBool(option.value), 0);
+      // OPT_BOOL: parse_bool's -1 is passed through as rc=-1; otherwise `no-` and a false value each invert.
+      const parsed = option.value === "" ? 1 : parseBool(option.value);
+      rc = Math.min(parsed, 0);
+      if (parsed >= 0) this.boolSetter(option.name)(this, !option.negated !== (parsed === 0));
     }
-    if (rc !== 0) this.print({ msg: "param-invalid", param: option.key, value: printedValue(option), rc });
+    if (rc !== 0) this.print({ msg: "param-invalid", param: printedKey, value: printedValue(option), rc });
   }
 
   private customHandler(name: string): CustomParamHandler {
     for (const area of this.areas) {
       const handler = area.customParams[name];
       if (handler !== undefined) return handler;
+    }
+    throw new Error(`parameter ${name} is declared in spec/data/xen-params.json but no area implements it`);
+  }
+
+  private boolSetter(name: string): BoolParamSetter {
+    for (const area of this.areas) {
+      const setter = area.boolParams?.[name];
+      if (setter !== undefined) return setter;
     }
     throw new Error(`parameter ${name} is declared in spec/data/xen-params.json but no area implements it`);
   }
@@ -138,14 +177,16 @@ export class XenMachine {
 
   /** XEN_DOMCTL_createdomain as the toolstack issues it; areas validate their parts. */
   createDomain(config: DomainConfig): { domid: number } | { errno: Errno } {
-    const domid = config.domid ?? 1;
-    if (this.domains.has(domid)) return { errno: "EEXIST" };
+    const domid = this.allocateDomid(config.domid ?? 1);
+    if (domid === undefined) return { errno: "EEXIST" };
     const hvm = config.type === "hvm";
     if (hvm ? !this.hvmBuilt : !this.pvBuilt) return { errno: "EINVAL" };
     for (const area of this.areas) {
       const refused = area.validateDomain?.(this, config);
       if (refused !== undefined) return { errno: refused };
     }
+    // A 32-bit PV guest is switched to compat mode after creation; without PV32 that fails (S11) and libxl destroys it.
+    if (config.type === "pv32" && !this.kconfig("PV32")) return { errno: "EOPNOTSUPP" };
     const domain = new XenDomain({
       domid,
       type: config.type ?? "pv64",
@@ -159,21 +200,45 @@ export class XenMachine {
     return { domid };
   }
 
+  /**
+   * domid_alloc(): the requested id when it is free and below DOMID_FIRST_RESERVED; for DOMID_ANY the
+   * next free id after the one it last took, wrapping to 1 (0 is left to the boot domain).
+   */
+  private allocateDomid(requested: number): number | undefined {
+    const { domidAny, domidFirstReserved } = this.model;
+    if (requested !== domidAny) return requested < domidFirstReserved && !this.domains.has(requested) ? requested : undefined;
+    const free = (from: number, to: number): number | undefined => {
+      for (let domid = from; domid < to; domid++) if (!this.domains.has(domid)) return domid;
+      return undefined;
+    };
+    const domid = free(this.lastAnyDomid + 1, domidFirstReserved) ?? free(1, this.lastAnyDomid + 1);
+    if (domid !== undefined) this.lastAnyDomid = domid;
+    return domid;
+  }
+
   /** The domain named by a hypercall argument (DOMID_SELF resolves to the caller). */
   lookup(domid: number | "self", caller: XenDomain): XenDomain | undefined {
     if (domid === "self" || domid === this.domidSelf) return caller;
     return this.domains.get(domid);
   }
 
-  caller(domid: number): XenDomain {
-    const domain = this.domains.get(domid);
-    if (domain === undefined) throw new CaseModelError(`the calling domain d${domid} does not exist`);
+  /** The domain making a call; `dom` always arrives filled in (the loader applies the schema's default). */
+  caller(domid: number | undefined): XenDomain {
+    const domain = domid === undefined ? undefined : this.domains.get(domid);
+    if (domain === undefined) throw new CaseModelError(`the calling domain d${String(domid)} does not exist`);
     return domain;
   }
 
   readState(key: string): Values[string] {
+    const match = matchStateKey(this.spec, key);
+    if (match !== undefined) {
+      for (const area of this.areas) {
+        const reader = area.stateReaders?.[match.template];
+        if (reader !== undefined) return reader(this, match.params);
+      }
+    }
     for (const area of this.areas) {
-      const read = area.readState(this, key);
+      const read = area.readState?.(this, key);
       if (read !== undefined) return read.value;
     }
     return undefined;

@@ -118,7 +118,8 @@ function writeThroughHelper(machine: KvmMachine, args: GuestWriteCrArgs): Observ
     const missing = generation.cr0Bits & ~value;
     if (missing === 0n) return first;
     const again = movToCr(machine, vcpu, 0, value | missing);
-    guest.warnOnce(print, { msg: generation.cr0Message });
+    // The warning follows the corrected write; a corrected write KVM refuses never gets there.
+    if (again.result === "ok") guest.warnOnce(print, { msg: generation.cr0Message });
     return again;
   }
   const pinned = guest.nativeCr4PinnedBits;
@@ -126,7 +127,7 @@ function writeThroughHelper(machine: KvmMachine, args: GuestWriteCrArgs): Observ
   if (changed === 0n) return first;
   const corrected = generation.cr4Rule === "keep-set" ? value | changed : (value & ~generation.cr4Mask) | pinned;
   const again = movToCr(machine, vcpu, 4, corrected);
-  guest.warnOnce(print, { msg: generation.cr4Message, bits: changed.toString(16) });
+  if (again.result === "ok") guest.warnOnce(print, { msg: generation.cr4Message, bits: changed.toString(16) });
   return again;
 }
 

@@ -3,9 +3,7 @@ import type { GnttabOptions } from "./options";
 
 export const GNTTAB = "gnttab";
 
-/** The `gnttab=` options in force on a booted machine. */
+/** The `gnttab=` options in force (set at boot, before anything can read them). */
 export function gnttabOptions(machine: XenMachine): GnttabOptions {
-  const options = machine.options.get(GNTTAB) as GnttabOptions | undefined;
-  if (options === undefined) throw new Error("gnttab options read before boot");
-  return options;
+  return machine.options.get(GNTTAB) as GnttabOptions;
 }

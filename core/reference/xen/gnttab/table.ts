@@ -4,6 +4,7 @@
  * this domain made of other domains' grants.
  */
 import type { GnttabAbi } from "../../../../spec/types/generated";
+import type { XenDomain } from "../domain";
 
 /**
  * A shared entry in raw form. v1: `frame` is the 32-bit frame. v2: `word1` is
@@ -18,6 +19,7 @@ export interface SharedEntry {
   frame: bigint;
 }
 
+/** An entry in use: how many host and device mappings pin it, for whom, and the frame they reached. */
 export interface ActiveEntry {
   hostRead: number;
   hostWrite: number;
@@ -26,12 +28,13 @@ export interface ActiveEntry {
   /** The domain the entry is pinned for. */
   domid: number;
   frame: bigint;
-  isSubPage: boolean;
 }
 
 export interface Mapping {
-  granter: number;
+  granter: XenDomain;
   ref: number;
+  /** The active entry this mapping pins (it stays in the granter's table while any pin remains). */
+  active: ActiveEntry;
   host: boolean;
   device: boolean;
   readonly: boolean;
@@ -39,19 +42,26 @@ export interface Mapping {
 
 const emptyEntry = (): SharedEntry => ({ flags: 0, domid: 0, word1: 0, frame: 0n });
 
+export const totalPins = (act: ActiveEntry): number => act.hostRead + act.hostWrite + act.devRead + act.devWrite;
+export const writePins = (act: ActiveEntry): number => act.hostWrite + act.devWrite;
+
 export class GrantTable {
   version: 1 | 2 = 1;
   readonly maxVersion: number;
   readonly abi: GnttabAbi;
   /** Entries the guest has written; every other entry reads as zero (sparse: tables are mostly empty). */
   private shared = new Map<number, SharedEntry>();
-  /** v2 status words (GTF_reading/GTF_writing) of the entries that have one. */
-  private status = new Map<number, number>();
+  /** v2 status words (GTF_reading/GTF_writing), one per entry; empty under v1, where the bits live in the entries. */
+  private status = new Uint16Array(0);
   statusFrames = 0;
+  /** Entries with at least one pin; an entry leaves this map when its last pin goes. */
   readonly active = new Map<number, ActiveEntry>();
   /** Mappings this domain made, by handle. */
   readonly maptrack = new Map<number, Mapping>();
-  private nextHandle = 0;
+  /** Free handles in the order they are handed out; the last one always stays (see takeHandle). */
+  private freeHandles: number[] = [];
+  /** Handles below this exist (whole pages of them). */
+  private handleLimit = 0;
 
   constructor(abi: GnttabAbi, maxVersion: number) {
     this.abi = abi;
@@ -64,8 +74,13 @@ export class GrantTable {
     return perFrame * this.abi.initialFrames;
   }
 
+  /** Whether `ref` names an entry of the current layout. */
+  holds(ref: number): boolean {
+    return ref < this.entryCount;
+  }
+
+  /** The entry `ref`, which callers have checked with {@link holds}. */
   entry(ref: number): SharedEntry {
-    if (!Number.isInteger(ref) || ref < 0 || ref >= this.entryCount) throw new Error(`grant ref ${ref} beyond the table`);
     let entry = this.shared.get(ref);
     if (entry === undefined) {
       entry = emptyEntry();
@@ -76,57 +91,56 @@ export class GrantTable {
 
   write(ref: number, entry: SharedEntry): void {
     const frameMask = this.version === 1 ? (1n << BigInt(this.abi.v1FrameBits)) - 1n : (1n << 64n) - 1n;
-    this.entry(ref);
-    this.shared.set(ref, {
-      flags: entry.flags & 0xffff,
-      domid: entry.domid & 0xffff,
-      word1: this.version === 1 ? 0 : entry.word1 >>> 0,
-      frame: entry.frame & frameMask,
-    });
-  }
-
-  type(ref: number): number {
-    return this.entry(ref).flags & this.abi.entryFlags.typeMask;
+    this.shared.set(ref, { flags: entry.flags & 0xffff, domid: entry.domid & 0xffff, word1: entry.word1 >>> 0, frame: entry.frame & frameMask });
   }
 
   /** The GTF_reading/GTF_writing bits: in the entry for v1, in the status frame for v2. */
   accessFlags(ref: number): number {
     const mask = this.abi.entryFlags.reading | this.abi.entryFlags.writing;
-    return (this.version === 1 ? this.entry(ref).flags : (this.status.get(ref) ?? 0)) & mask;
+    return (this.version === 1 ? this.entry(ref).flags : this.status[ref]!) & mask;
   }
 
   setAccessFlags(ref: number, bits: number): void {
     if (this.version === 1) this.entry(ref).flags |= bits;
-    else this.status.set(ref, (this.status.get(ref) ?? 0) | bits);
+    else this.status[ref]! |= bits;
   }
 
   clearAccessFlags(ref: number, bits: number): void {
     if (this.version === 1) this.entry(ref).flags &= ~bits;
-    else this.status.set(ref, (this.status.get(ref) ?? 0) & ~bits);
+    else this.status[ref]! &= ~bits;
   }
 
   isPinned(ref: number): boolean {
-    const act = this.active.get(ref);
-    return act !== undefined && act.hostRead + act.hostWrite + act.devRead + act.devWrite > 0;
+    return this.active.has(ref);
   }
 
-  /** Whether any entry from `first` to the end of the table is pinned: only active entries can be, so only they are looked at. */
-  anyPinnedFrom(first: number): boolean {
-    const end = this.entryCount;
-    for (const ref of this.active.keys()) if (ref >= first && ref < end && this.isPinned(ref)) return true;
-    return false;
+  /**
+   * get_maptrack_handle() for a guest with one vCPU: the free list always keeps
+   * its last entry, so once it is down to one a new page is added, whose first
+   * handle is handed out and the rest queued in front. Undefined when the
+   * domain has used every page it may have (GNTST_no_space).
+   */
+  takeHandle(): number | undefined {
+    if (this.freeHandles.length >= 2) return this.freeHandles.shift();
+    const { handlesPerPage, maxPages } = this.abi.maptrack;
+    if (this.handleLimit >= handlesPerPage * maxPages) return undefined;
+    const first = this.handleLimit;
+    const queued = Array.from({ length: handlesPerPage - 1 }, (_, i) => first + 1 + i);
+    this.freeHandles = [...queued, ...this.freeHandles];
+    this.handleLimit += handlesPerPage;
+    return first;
   }
 
-  addMapping(mapping: Mapping): number {
-    const handle = this.nextHandle++;
-    this.maptrack.set(handle, mapping);
-    return handle;
+  /** put_maptrack_handle(): a released handle joins the tail of the free list. */
+  releaseHandle(handle: number): void {
+    this.maptrack.delete(handle);
+    this.freeHandles.push(handle);
   }
 
   /**
    * Switches layout the way gnttab_set_version() does once its checks have
    * passed: every entry is cleared except the reserved ones, which are carried
-   * across (v2→v1 keeps only permit_access entries).
+   * across (v2→v1 keeps only permit_access entries, with their status bits).
    */
   switchVersion(to: 1 | 2): void {
     const { reservedEntries, entryFlags } = this.abi;
@@ -137,7 +151,7 @@ export class GrantTable {
       if (this.version === 1) {
         kept.push({ ...entry });
       } else if ((entry.flags & entryFlags.typeMask) === entryFlags.types.permit_access) {
-        kept.push({ flags: entry.flags | (this.status.get(ref) ?? 0), domid: entry.domid, word1: 0, frame: entry.frame });
+        kept.push({ flags: entry.flags | this.status[ref]!, domid: entry.domid, word1: 0, frame: entry.frame });
       } else {
         kept.push(emptyEntry());
       }
@@ -145,12 +159,12 @@ export class GrantTable {
     this.statusFrames = to === 2 ? this.abi.statusFramesV2 : 0;
     this.version = to;
     this.shared = new Map();
-    this.status = new Map();
+    this.status = new Uint16Array(to === 2 ? this.entryCount : 0);
     kept.forEach((entry, ref) => {
       if (to === 1) {
         this.shared.set(ref, entry);
       } else {
-        this.status.set(ref, entry.flags & accessMask);
+        this.status[ref] = entry.flags & accessMask;
         this.shared.set(ref, { flags: entry.flags & ~accessMask, domid: entry.domid, word1: 0, frame: entry.frame });
       }
     });

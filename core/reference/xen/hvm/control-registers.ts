@@ -1,0 +1,110 @@
+/**
+ * An HVM guest's control registers and EFER (xen/arch/x86/hvm/hvm.c
+ * hvm_set_cr0/cr3/cr4(), hvm_set_efer(), hvm_load_cpu_ctxt(); the
+ * architectural rules of cr-pinning-and-x86-facts 49-54). The guest's valid
+ * CR4 bits follow its CPUID policy.
+ */
+import type { XenMachine } from "../machine";
+import { cr4Abi, fieldMask, maskOf } from "../x86/abi";
+import { domainHasAny, type PolicySubject } from "../x86/cpu-policy";
+import { maxPhysAddr } from "../x86/host";
+import type { HvmRegisters } from "../x86/vcpu";
+
+export type HvmWrite = "ok" | "general-protection";
+
+const UPPER_HALF = ~((1n << 32n) - 1n) & ((1n << 64n) - 1n);
+const CR3_LOW_BITS = (1n << 12n) - 1n;
+
+const cr0 = (machine: XenMachine, name: string): bigint => fieldMask(machine, "cr0", name);
+const cr4 = (machine: XenMachine, name: string): bigint => fieldMask(machine, "cr4", name);
+const efer = (machine: XenMachine, name: string): bigint => fieldMask(machine, "efer", name);
+
+/** hvm_cr4_guest_valid_bits(). */
+export function validCr4Bits(machine: XenMachine, subject: PolicySubject): bigint {
+  const valid = cr4Abi(machine).hvmCr4Valid.filter((entry) => domainHasAny(machine, subject, entry.anyFeature));
+  return maskOf(machine, "cr4", valid.map((entry) => entry.bit));
+}
+
+/** hvm_efer_valid(): undefined when valid. `pagingOn` is CR0.PG, needed to judge LMA. */
+function eferProblem(machine: XenMachine, subject: PolicySubject, value: bigint, pagingOn: boolean): string | undefined {
+  const gated = cr4Abi(machine).hvmEferValid;
+  const known = maskOf(machine, "efer", gated.map((entry) => entry.bit));
+  if ((value & ~known) !== 0n) return "unknown bits";
+  for (const entry of gated) {
+    if ((value & efer(machine, entry.bit)) !== 0n && !domainHasAny(machine, subject, entry.anyFeature)) return `${entry.bit} without the feature`;
+  }
+  if ((value & efer(machine, "LMA")) !== 0n && ((value & efer(machine, "LME")) === 0n || !pagingOn)) return "LMA/LME/CR0.PG inconsistency";
+  return undefined;
+}
+
+export const longModeActive = (machine: XenMachine, regs: HvmRegisters): boolean => (regs.efer & efer(machine, "LMA")) !== 0n;
+export const pagingEnabled = (machine: XenMachine, regs: HvmRegisters): boolean => (regs.cr0 & cr0(machine, "PG")) !== 0n;
+
+/**
+ * MOV to CR0. NW without CD is refused by the processor before Xen sees the
+ * write (fact 49); with EFER.LMA the model's guest runs 64-bit code, so PG
+ * cannot be cleared.
+ */
+export function writeCr0(machine: XenMachine, regs: HvmRegisters, value: bigint): HvmWrite {
+  if ((value & UPPER_HALF) !== 0n) return "general-protection";
+  if ((value & cr0(machine, "NW")) !== 0n && (value & cr0(machine, "CD")) === 0n) return "general-protection";
+  const next = (value & maskOf(machine, "cr0", cr4Abi(machine).hvmCr0Known)) | cr0(machine, "ET");
+  const pg = cr0(machine, "PG");
+  if ((next & pg) !== 0n && (next & cr0(machine, "PE")) === 0n) return "general-protection";
+  if ((next & cr0(machine, "WP")) === 0n && (regs.cr4 & cr4(machine, "CET")) !== 0n) return "general-protection";
+  const wasOn = (regs.cr0 & pg) !== 0n;
+  const turnsOn = (next & pg) !== 0n;
+  let nextEfer = regs.efer;
+  if (turnsOn && !wasOn && (regs.efer & efer(machine, "LME")) !== 0n) {
+    if ((regs.cr4 & cr4(machine, "PAE")) === 0n) return "general-protection";
+    nextEfer |= efer(machine, "LMA");
+  } else if (!turnsOn && wasOn) {
+    if ((regs.efer & efer(machine, "LME")) !== 0n && longModeActive(machine, regs)) return "general-protection";
+    if ((regs.cr4 & cr4(machine, "PCIDE")) !== 0n) return "general-protection";
+    nextEfer &= ~efer(machine, "LMA");
+  }
+  regs.cr0 = next;
+  regs.efer = nextEfer;
+  return "ok";
+}
+
+export function writeCr4(machine: XenMachine, subject: PolicySubject, regs: HvmRegisters, value: bigint): HvmWrite {
+  if ((value & ~validCr4Bits(machine, subject)) !== 0n) return "general-protection";
+  if ((value & cr4(machine, "PAE")) === 0n && longModeActive(machine, regs)) return "general-protection";
+  if ((value & cr4(machine, "CET")) !== 0n && (regs.cr0 & cr0(machine, "WP")) === 0n) return "general-protection";
+  const pcide = cr4(machine, "PCIDE");
+  if ((value & pcide) !== 0n && (regs.cr4 & pcide) === 0n && (!longModeActive(machine, regs) || (regs.cr3 & CR3_LOW_BITS) !== 0n)) {
+    return "general-protection";
+  }
+  regs.cr4 = value;
+  return "ok";
+}
+
+/** MOV to CR3: with PCIDE, bit 63 only asks to keep the TLB and is not stored; bits at or above MAXPHYADDR fault. */
+export function writeCr3(machine: XenMachine, regs: HvmRegisters, value: bigint): HvmWrite {
+  let next = value;
+  if ((regs.cr4 & cr4(machine, "PCIDE")) !== 0n) next &= ~fieldMask(machine, "cr3", "NOFLUSH");
+  if (next >> BigInt(maxPhysAddr(machine)) !== 0n) return "general-protection";
+  regs.cr3 = next;
+  return "ok";
+}
+
+/** WRMSR to EFER: LMA is Xen's to compute; LME cannot change while paging is on. */
+export function writeEfer(machine: XenMachine, subject: PolicySubject, regs: HvmRegisters, value: bigint): HvmWrite {
+  const lma = efer(machine, "LMA");
+  const requested = value & ~lma;
+  if (eferProblem(machine, subject, requested, pagingEnabled(machine, regs)) !== undefined) return "general-protection";
+  if (((requested ^ regs.efer) & efer(machine, "LME")) !== 0n && pagingEnabled(machine, regs)) return "general-protection";
+  regs.efer = requested | (regs.efer & lma);
+  return "ok";
+}
+
+/** hvm_load_cpu_ctxt()'s checks of a context the toolstack supplies; undefined when it is acceptable. */
+export function contextProblem(machine: XenMachine, subject: PolicySubject, regs: HvmRegisters): string | undefined {
+  const known = maskOf(machine, "cr0", cr4Abi(machine).hvmCr0Known);
+  if ((regs.cr0 & ~known) !== 0n) return "CR0 has reserved bits";
+  if ((regs.cr0 & cr0(machine, "ET")) === 0n) return "CR0.ET is clear";
+  if ((regs.cr0 & cr0(machine, "PG")) !== 0n && (regs.cr0 & cr0(machine, "PE")) === 0n) return "CR0.PG without CR0.PE";
+  if ((regs.cr4 & ~validCr4Bits(machine, subject)) !== 0n) return "CR4 has bits the guest may not set";
+  return eferProblem(machine, subject, regs.efer, pagingEnabled(machine, regs));
+}

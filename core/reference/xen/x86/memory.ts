@@ -1,0 +1,41 @@
+/**
+ * Machine frames: which are RAM, who owns them, what MMIO a domain may map
+ * (spec/data/xen/physical-memory.json), and 64-bit words inside them.
+ */
+import { parseHex } from "../../../hex";
+import type { XenDomain } from "../domain";
+import type { XenMachine } from "../machine";
+import { physicalMemory } from "./abi";
+
+export const PAGE_SIZE = 4096;
+export const WORD_BYTES = 8;
+export const WORDS_PER_PAGE = PAGE_SIZE / WORD_BYTES;
+
+/** mfn_valid(): the frame is RAM. */
+export const isRam = (machine: XenMachine, frame: bigint): boolean => frame < parseHex(physicalMemory(machine).ramFrames);
+
+export function frameOwner(machine: XenMachine, frame: bigint): XenDomain | undefined {
+  for (const domain of machine.domains.values()) if (domain.owns(frame)) return domain;
+  return undefined;
+}
+
+/** iomem_access_permitted(): a domain with I/O resources may map the MMIO window. */
+export function iomemPermitted(machine: XenMachine, domain: XenDomain, frame: bigint): boolean {
+  if (!domain.ioResources) return false;
+  const window = physicalMemory(machine).mmioWindow;
+  const first = parseHex(window.first);
+  return frame >= first && frame < first + BigInt(window.frames);
+}
+
+/** PADDR_MASK >> PAGE_SHIFT: the all-ones frame number, which get_page_from_l1e() treats as INVALID_MFN. */
+export const allOnesFrame = (machine: XenMachine): bigint => (1n << BigInt(physicalMemory(machine).paddrBits - 12)) - 1n;
+
+export function readWord(domain: XenDomain, frame: bigint, index: number): bigint {
+  const page = domain.page(frame, PAGE_SIZE);
+  return new DataView(page.buffer, page.byteOffset, page.byteLength).getBigUint64(index * WORD_BYTES, true);
+}
+
+export function writeWord(domain: XenDomain, frame: bigint, index: number, value: bigint): void {
+  const page = domain.page(frame, PAGE_SIZE);
+  new DataView(page.buffer, page.byteOffset, page.byteLength).setBigUint64(index * WORD_BYTES, value, true);
+}

@@ -1,0 +1,109 @@
+/**
+ * Corpus soundness: each check passes on the committed corpus and fails on a
+ * small corpus built to break it.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadSpec } from "../../spec";
+import { computeCoverage } from "../../runner/coverage";
+import { loadCaseFile, type LoadedCase } from "../../runner/loader";
+import { findContradictions } from "../../runner/soundness";
+import { discoverCaseFiles } from "../../runner/discover";
+import { defaultCasesDir } from "../../spec/paths";
+import type { Report } from "../../spec/types/generated";
+import { runCli, tempDir, writeTree } from "../helpers";
+
+const spec = loadSpec();
+
+const base = {
+  id: "gnttab.sound.a",
+  title: "physinfo reports gnttab_v2 by default",
+  clauses: ["GNTTAB-PHYSINFO-CAPS"],
+  polarity: "accept",
+  profiles: ["xen-4.22"],
+  config: {},
+  steps: [{ op: "physinfo", expect: { result: "ok", returns: { "cap.gnttab_v2": true } } }],
+};
+
+function loadAll(dir: string): LoadedCase[] {
+  return discoverCaseFiles([dir]).files.map((file) => {
+    const loaded = loadCaseFile(file, spec);
+    if (!loaded.ok) throw new Error(`${file} did not load`);
+    return loaded;
+  });
+}
+
+const runReport = (dir: string): { status: number | null; report: Report } => {
+  const out = tempDir();
+  const { status } = runCli(["run", dir, "--report-dir", out]);
+  return { status, report: JSON.parse(readFileSync(join(out, "report.json"), "utf8")) as Report };
+};
+
+describe("soundness of the committed corpus", () => {
+  const cases = discoverCaseFiles([defaultCasesDir()]).files.map((file) => loadCaseFile(file, spec));
+
+  it("loads every case (no duplicate ids, no clause of another area)", () => {
+    expect(cases.filter((c) => !c.ok).map((c) => c.file)).toEqual([]);
+  });
+
+  it("has no two cases with the same input and contradictory expectations", () => {
+    expect(findContradictions(cases.filter((c): c is LoadedCase => c.ok))).toEqual([]);
+  });
+
+  it("gives every clause an accepting and a refusing case", () => {
+    const coverage = computeCoverage(spec, [defaultCasesDir()]);
+    expect(coverage.clauses.filter((c) => c.accept === 0 || c.refuse === 0).map((c) => c.id)).toEqual([]);
+  });
+});
+
+describe("each soundness check catches a corpus built to break it", () => {
+  it("duplicate case ids", () => {
+    const dir = writeTree({ "gnttab/a.json": base, "gnttab/b.json": { ...base, title: "the same id again, in another file" } });
+    const { status, report } = runReport(dir);
+    expect(status).toBe(1);
+    expect(report.results.find((r) => r.status === "error")?.reason).toMatch(/duplicate case id "gnttab\.sound\.a"/);
+  });
+
+  it("two cases with the same configuration and steps but contradictory expectations", () => {
+    const dir = writeTree({
+      "gnttab/a.json": base,
+      "gnttab/b.json": { ...base, id: "gnttab.sound.b", polarity: "refuse", steps: [{ op: "physinfo", expect: { result: "ok", returns: { "cap.gnttab_v2": false } } }] },
+      "gnttab/c.json": { ...base, id: "gnttab.sound.c", steps: [{ op: "physinfo", expect: { result: "ok", returns: { "cap.gnttab_v1": true } } }] },
+    });
+    const contradictions = findContradictions(loadAll(dir));
+    expect(contradictions).toHaveLength(1);
+    expect(contradictions[0]).toMatchObject({ first: { id: "gnttab.sound.a" }, second: { id: "gnttab.sound.b" }, field: "returns.cap.gnttab_v2", step: 0 });
+    const coverage = runCli(["coverage", "--area", "gnttab", dir]);
+    expect(coverage.status).toBe(1);
+    expect(coverage.stdout).toMatch(/contradiction: gnttab\.sound\.a .* and gnttab\.sound\.b .* expect different returns\.cap\.gnttab_v2 at step 0/);
+  });
+
+  it("a case citing a clause whose area does not match its folder", () => {
+    const dir = writeTree({ "crpin/a.json": { ...base, id: "crpin.sound.a" } });
+    const { status, report } = runReport(dir);
+    expect(status).toBe(1);
+    expect(report.results[0]?.reason).toMatch(/clause "GNTTAB-PHYSINFO-CAPS" belongs to area "gnttab", not to this folder's "crpin"/);
+  });
+
+  it("a clause without an accepting and a refusing case", () => {
+    const dir = writeTree({ "gnttab/a.json": base });
+    const coverage = computeCoverage(spec, [dir], ["gnttab"]);
+    expect(coverage.clauses.find((c) => c.id === "GNTTAB-PHYSINFO-CAPS")).toMatchObject({ accept: 1, refuse: 0 });
+    expect(runCli(["coverage", "--area", "gnttab", dir]).status).toBe(1);
+  });
+
+  it("a case the reference core fails in a profile it applies to", () => {
+    const dir = writeTree({
+      "gnttab/a.json": {
+        ...base,
+        profiles: ["xen-4.22", "seed-proposals"],
+        config: { xen: { cmdline: "gnttab=max-ver:1" } },
+        steps: [{ op: "physinfo", expect: { result: "ok", returns: { "cap.gnttab_v2": false } } }],
+      },
+    });
+    const { status, report } = runReport(dir);
+    expect(status).toBe(1);
+    expect(report.results.map((r) => [r.profile, r.status])).toEqual([["xen-4.22", "pass"], ["seed-proposals", "fail"]]);
+  });
+});
