@@ -14,12 +14,16 @@ export interface Layout {
 
 const cache = new WeakMap<Spec, Map<LayoutName, Layout>>();
 
+/** The spec asked about last, with its layouts: page-table code asks for a layout per entry, always of the same spec. */
+let last: { spec: Spec; layouts: Map<LayoutName, Layout> } | undefined;
+
 export function layout(spec: Spec, name: LayoutName): Layout {
-  let layouts = cache.get(spec);
+  let layouts = last?.spec === spec ? last.layouts : cache.get(spec);
   if (layouts === undefined) {
     layouts = new Map();
     cache.set(spec, layouts);
   }
+  if (last?.spec !== spec) last = { spec, layouts };
   let found = layouts.get(name);
   if (found === undefined) {
     const fields = spec.data<X86Layouts>("x86/layouts.json").layouts[name]?.fields;

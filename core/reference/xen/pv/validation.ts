@@ -59,12 +59,30 @@ export function isGuestL4Slot(machine: XenMachine, index: number): boolean {
   return index < pv64XenL4First || index > pv64XenL4Last;
 }
 
+/** Guest slots by ABI data, page type and domain type: the same for every table of a kind, worked out once. */
+const slotCache = new WeakMap<object, Map<string, readonly number[]>>();
+
 /** The slots of a table of this type that hold guest entries (Xen's own slots are skipped). */
-export function guestSlots(mm: PvMemory, type: Exclude<PageType, "writable">): number[] {
+export function guestSlots(mm: PvMemory, type: Exclude<PageType, "writable">): readonly number[] {
+  const abi = pteAbi(mm.machine);
+  let byKind = slotCache.get(abi);
+  if (byKind === undefined) slotCache.set(abi, (byKind = new Map()));
+  const key = `${type} ${mm.domain.type}`;
+  let slots = byKind.get(key);
+  if (slots === undefined) {
+    slots = slotsOf(mm, type);
+    byKind.set(key, slots);
+  }
+  return slots;
+}
+
+function slotsOf(mm: PvMemory, type: Exclude<PageType, "writable">): number[] {
   const all = Array.from({ length: WORDS_PER_PAGE }, (_, i) => i);
   switch (type) {
-    case "l2-xen":
-      return all.filter((i) => i < firstXenL2Slot(mm.machine));
+    case "l2-xen": {
+      const firstXen = firstXenL2Slot(mm.machine);
+      return all.filter((i) => i < firstXen);
+    }
     case "l3":
       return mm.domain.type === "pv32" ? all.slice(0, pteAbi(mm.machine).slots.pv32L3GuestEntries) : all;
     case "l4":

@@ -30,12 +30,23 @@ export function iomemPermitted(machine: XenMachine, domain: XenDomain, frame: bi
 /** PADDR_MASK >> PAGE_SHIFT: the all-ones frame number, which get_page_from_l1e() treats as INVALID_MFN. */
 export const allOnesFrame = (machine: XenMachine): bigint => (1n << BigInt(physicalMemory(machine).paddrBits - 12)) - 1n;
 
-export function readWord(domain: XenDomain, frame: bigint, index: number): bigint {
+/** One view per page, made on first use: a page table is read a word at a time, 512 words a table. */
+const views = new WeakMap<Uint8Array, DataView>();
+
+function view(domain: XenDomain, frame: bigint): DataView {
   const page = domain.page(frame, PAGE_SIZE);
-  return new DataView(page.buffer, page.byteOffset, page.byteLength).getBigUint64(index * WORD_BYTES, true);
+  let found = views.get(page);
+  if (found === undefined) {
+    found = new DataView(page.buffer, page.byteOffset, page.byteLength);
+    views.set(page, found);
+  }
+  return found;
+}
+
+export function readWord(domain: XenDomain, frame: bigint, index: number): bigint {
+  return view(domain, frame).getBigUint64(index * WORD_BYTES, true);
 }
 
 export function writeWord(domain: XenDomain, frame: bigint, index: number, value: bigint): void {
-  const page = domain.page(frame, PAGE_SIZE);
-  new DataView(page.buffer, page.byteOffset, page.byteLength).setBigUint64(index * WORD_BYTES, value, true);
+  view(domain, frame).setBigUint64(index * WORD_BYTES, value, true);
 }
