@@ -18,6 +18,8 @@ export class XenDomain {
   private readonly givenAway = new Set<bigint>();
   private readonly received = new Set<bigint>();
   private readonly memory = new Map<bigint, Uint8Array>();
+  /** The page asked for last: page tables are read a word at a time, 512 words of one frame in a row. */
+  private lastPage: { frame: bigint; bytes: Uint8Array } | undefined;
   private grantTable: GrantTable | undefined;
   /** Attached by the x86 platform when the domain is created: vCPUs, page types, toolstack setup. */
   x86?: X86DomainState;
@@ -63,15 +65,18 @@ export class XenDomain {
   loseFrame(frame: bigint): void {
     if (!this.received.delete(frame)) this.givenAway.add(frame);
     this.memory.delete(frame);
+    if (this.lastPage?.frame === frame) this.lastPage = undefined;
   }
 
   /** The frame's bytes (zero-filled on first touch). */
   page(frame: bigint, pageSize: number): Uint8Array {
+    if (this.lastPage?.frame === frame) return this.lastPage.bytes;
     let bytes = this.memory.get(frame);
     if (bytes === undefined) {
       bytes = new Uint8Array(pageSize);
       this.memory.set(frame, bytes);
     }
+    this.lastPage = { frame, bytes };
     return bytes;
   }
 
@@ -82,5 +87,6 @@ export class XenDomain {
     to.givenAway.delete(frame);
     if (!to.owns(frame)) to.received.add(frame);
     if (bytes !== undefined) to.memory.set(frame, bytes);
+    if (to.lastPage?.frame === frame) to.lastPage = undefined;
   }
 }

@@ -32,14 +32,17 @@ export const allOnesFrame = (machine: XenMachine): bigint => (1n << BigInt(physi
 
 /** One view per page, made on first use: a page table is read a word at a time, 512 words a table. */
 const views = new WeakMap<Uint8Array, DataView>();
+let lastView: { page: Uint8Array; view: DataView } | undefined;
 
 function view(domain: XenDomain, frame: bigint): DataView {
   const page = domain.page(frame, PAGE_SIZE);
+  if (lastView?.page === page) return lastView.view;
   let found = views.get(page);
   if (found === undefined) {
     found = new DataView(page.buffer, page.byteOffset, page.byteLength);
     views.set(page, found);
   }
+  lastView = { page, view: found };
   return found;
 }
 
