@@ -27,7 +27,7 @@ import type { Report } from "../../spec/types/generated";
 import { packageRoot } from "../../spec/paths";
 import { resolveCore } from "../../runner/resolve-core";
 import { cCore } from "./c-core";
-import { corpus, corpusKey, type Corpus } from "./corpus";
+import { corpora, corpusKey } from "./corpus";
 import { nodeCommand, spread, timeProcess, type Command, type Spread, type Timed } from "./processes";
 
 const ROOT = packageRoot();
@@ -150,11 +150,15 @@ async function main(): Promise<void> {
   const coldTarget = coldFigure.wall.median < 500;
   say(`  target under 0.5 s: ${coldTarget ? "met" : "MISSED"} (median)`);
 
-  const key = corpusKey();
+  say(`\ncorpora: load ${load()}`);
+  const sets = await corpora(sizes, corpusKey(), values.fresh);
+  for (const [size, set] of [...sets].sort(([a], [b]) => a - b)) {
+    say(`  ${size.toLocaleString("en-US")} cases in ${set.dir}${set.generatedInMs === undefined ? "" : ` (generated in ${seconds(set.generatedInMs)}, ${Math.round(size / (set.generatedInMs / 1000))} cases/s)`}`);
+  }
   for (const [index, size] of sizes.entries()) {
     const round = roundsFor(index);
-    const set: Corpus = await corpus(size, key, values.fresh);
-    say(`\n${size.toLocaleString("en-US")} cases · ${set.generatedInMs === undefined ? "corpus reused" : `corpus generated in ${seconds(set.generatedInMs)}`} · ${round} round${round === 1 ? "" : "s"} · load ${load()}`);
+    const set = sets.get(size)!;
+    say(`\n${size.toLocaleString("en-US")} cases · ${round} round${round === 1 ? "" : "s"} · load ${load()}`);
     const commands: Record<string, Command> = {
       a: nodeCommand([LIMIT, set.dir]),
       b: runCommand([set.dir], [], `b-${size}`),
