@@ -251,7 +251,8 @@ function claimBuffer(machine: XenMachine, caller: XenDomain, side: CopySide, rea
   if (side.spec.ref !== undefined) {
     return acquireForCopy(machine, side.domain, side.spec.ref, caller.domid, readonly, gnttabOptions(machine).transitive);
   }
-  const frame = parseHex(side.spec.frame ?? "0x0");
+  // The schema requires `frame` whenever `ref` is absent.
+  const frame = parseHex(side.spec.frame!);
   if (!side.domain.owns(frame)) return { status: "GNTST_bad_page" };
   return { buffer: { owner: side.domain, frame, offset: 0, length: machine.pageSize, release: () => undefined } };
 }
@@ -348,7 +349,6 @@ function getStatusFrames(machine: XenMachine, args: GnttabGetStatusFramesArgs): 
 /** Whether any domain's active entry holds `frame` (a grant mapping keeps a page reference). */
 function mappedThroughGrant(machine: XenMachine, frame: bigint): boolean {
   for (const domain of machine.domains.values()) {
-    if (!domain.hasGrantTable) continue;
     for (const active of domain.gnttab.active.values()) if (active.frame === frame) return true;
   }
   return false;

@@ -51,7 +51,7 @@ export class GrantTable {
   readonly abi: GnttabAbi;
   /** Entries the guest has written; every other entry reads as zero (sparse: tables are mostly empty). */
   private shared = new Map<number, SharedEntry>();
-  /** v2 status words (GTF_reading/GTF_writing), one per entry; empty under v1, where the bits live in the entries. */
+  /** v2 status words (GTF_reading/GTF_writing), one per entry; unused under v1, where the bits live in the entries. */
   private status = new Uint16Array(0);
   statusFrames = 0;
   /** Entries with at least one pin; an entry leaves this map when its last pin goes. */
@@ -159,7 +159,7 @@ export class GrantTable {
     this.statusFrames = to === 2 ? this.abi.statusFramesV2 : 0;
     this.version = to;
     this.shared = new Map();
-    this.status = new Uint16Array(to === 2 ? this.entryCount : 0);
+    this.status = new Uint16Array(this.entryCount);
     kept.forEach((entry, ref) => {
       if (to === 1) {
         this.shared.set(ref, entry);
