@@ -31,12 +31,13 @@ export type FromWorker =
 /**
  * Worker threads for a run: the number asked for, or by default as many as
  * the processors allow beyond the main thread, up to the configured maximum,
- * when the run has enough files to pay for starting them.
+ * when the run has enough files and the machine enough processors to pay for
+ * starting them.
  */
-export function workerCount(requested: number | undefined, files: number, settings: RunnerSettings): number {
+export function workerCount(requested: number | undefined, files: number, settings: RunnerSettings, processors: number = availableParallelism()): number {
   if (requested !== undefined) return requested;
-  if (files < settings.parallelMinFiles) return 0;
-  return Math.max(0, Math.min(settings.maxWorkers, availableParallelism() - 1));
+  if (files < settings.parallelMinFiles || processors < settings.parallelMinProcessors) return 0;
+  return Math.max(0, Math.min(settings.maxWorkers, processors - 1));
 }
 
 interface WorkerLane {

@@ -2856,6 +2856,10 @@ export interface RunnerSettings {
    */
   parallelMinFiles: number;
   /**
+   * Processors the machine must have before a run starts worker threads by default: with fewer, the workers and the main thread (which loads, validates and judges) compete for the same processors and the run is slower than in one thread.
+   */
+  parallelMinProcessors: number;
+  /**
    * Worker threads at most, besides the main thread, whatever the number of processors; `--workers` overrides it.
    */
   maxWorkers: number;

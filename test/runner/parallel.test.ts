@@ -9,6 +9,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { CaseResult, Report } from "../../spec/types/generated";
 import type { FileOutcome } from "../../runner/case-runner";
 import { settleOutcomes } from "../../runner/settle";
+import { workerCount } from "../../runner/parallel";
+import { performanceSettings } from "../../runner/performance-settings";
 import { runCli, tempDir } from "../helpers";
 
 /**
@@ -70,6 +72,25 @@ describe("hvabi run with worker threads", () => {
     for (const shard of ["1/2", "2/2"]) {
       expect(results(run(dir, ["--shard", shard, "--workers", "1"]).report)).toEqual(results(run(dir, ["--shard", shard, "--workers", "0"]).report));
     }
+  });
+});
+
+describe("how many worker threads a run starts by default", () => {
+  const settings = { ...performanceSettings().runner, parallelMinFiles: 100, parallelMinProcessors: 4, maxWorkers: 3 };
+
+  it("starts none for a small run or on a machine with too few processors", () => {
+    expect(workerCount(undefined, 99, settings, 8)).toBe(0);
+    expect(workerCount(undefined, 1000, settings, 3)).toBe(0);
+  });
+
+  it("otherwise starts one per processor beyond the main thread, up to the maximum", () => {
+    expect(workerCount(undefined, 1000, settings, 4)).toBe(3);
+    expect(workerCount(undefined, 100, settings, 16)).toBe(3);
+  });
+
+  it("starts the number asked for, whatever the machine", () => {
+    expect(workerCount(2, 10, settings, 2)).toBe(2);
+    expect(workerCount(0, 100000, settings, 16)).toBe(0);
   });
 });
 
