@@ -9,11 +9,11 @@ import type { XenVcpu } from "../x86/vcpu";
 import { topLevelTables } from "./audit";
 import { ptshareOptions, useInvpcid, xptiDom0, xptiDomu } from "./options";
 
-/** What %cr3 holds for a PV vCPU while it runs guest code and while Xen runs for it (F2, F4). */
-function cr3Table(domain: XenDomain, vcpu: XenVcpu, context: "guest" | "xen"): string | null {
+/** What %cr3 holds for a PV vCPU while it runs guest code (`inGuest`) and while Xen runs for it (F2, F4). */
+function cr3Table(domain: XenDomain, vcpu: XenVcpu, inGuest: boolean): string | null {
   if (domain.type === "pv32") return vcpu.pv.compatL4Slot0 === 0n ? null : "compat-per-vcpu";
   if (vcpu.pv.baseptr === null) return null;
-  return context === "guest" && x86State(domain).xpti ? "xpti-per-pcpu" : "guest-l4";
+  return inGuest && x86State(domain).xpti ? "xpti-per-pcpu" : "guest-l4";
 }
 
 /**
@@ -57,7 +57,7 @@ export const ptshareStateReaders: Record<string, StateReader> = {
     const domain = machine.domains.get(Number(domid));
     return domain === undefined ? null : x86State(domain).frames.get(parseHex(frame!)).type === "l4" && ptshareChoices(machine).directmap;
   },
-  "d{domid}.vcpu[{vcpu}].cr3Table.guest": perPvVcpu((domain, vcpu) => cr3Table(domain, vcpu, "guest")),
-  "d{domid}.vcpu[{vcpu}].cr3Table.xen": perPvVcpu((domain, vcpu) => cr3Table(domain, vcpu, "xen")),
+  "d{domid}.vcpu[{vcpu}].cr3Table.guest": perPvVcpu((domain, vcpu) => cr3Table(domain, vcpu, true)),
+  "d{domid}.vcpu[{vcpu}].cr3Table.xen": perPvVcpu((domain, vcpu) => cr3Table(domain, vcpu, false)),
   "d{domid}.vcpu[{vcpu}].cr3Table.shared": perPvVcpu(sharesCr3),
 };
