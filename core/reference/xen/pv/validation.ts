@@ -162,8 +162,10 @@ export function getFromHigher(mm: PvMemory, level: 2 | 3 | 4, entry: bigint): Pv
   const child = frameOf(mm.machine, entry);
   if (!mm.domain.owns(child)) return "EINVAL";
   const info = mm.state.frames.get(child);
-  if (info.count > 0 && isPageTable(info.type) && PAGE_TABLE_LEVEL[info.type] === level) {
-    if (level === 3 && mm.domain.type === "pv32") return "EINVAL";
+  // A frame typed as a table of this very level (it has type references, or its type would be none):
+  // a linear page table, except from a 32-bit PV L3, whose child then just fails to take the L2 type below.
+  const childLevel = (PAGE_TABLE_LEVEL as Readonly<Record<string, number | undefined>>)[info.type];
+  if (childLevel === level && !(level === 3 && mm.domain.type === "pv32")) {
     throw new CaseModelError(`an L${level} entry refers to an L${level} table (a linear page table): pv-linear-pt is not modelled`);
   }
   if (
