@@ -2,7 +2,7 @@
 import type { XenArea } from "../machine";
 import { pteOperations } from "./ops";
 import { PTE, pteOptions } from "./options";
-import { readPteState } from "./state";
+import { pteStateReaders } from "./state";
 
 export const pteArea: XenArea = {
   name: PTE,
@@ -16,5 +16,5 @@ export const pteArea: XenArea = {
     machine.options.set(PTE, { globalPages: "default" });
   },
   operations: pteOperations,
-  readState: readPteState,
+  stateReaders: pteStateReaders,
 };

@@ -13,7 +13,8 @@ import { x86State } from "../x86/domain-state";
 import { guestContext } from "../x86/guest";
 import { writeWord } from "../x86/memory";
 
-const rc = (result: PvRc): Observation => (result === "ok" ? ok() : errno(result));
+/** A PV return code as the step's result (`ok` or the errno name). */
+const rc = (result: PvRc): Observation => ({ result });
 
 function mmuUpdate(machine: XenMachine, args: MmuUpdateArgs): Observation {
   const domain = machine.caller(args.dom);
@@ -58,8 +59,8 @@ function pin(mm: PvMemory, frame: bigint, type: PageType): PvRc {
   return "ok";
 }
 
+/** A frame the domain does not own is never pinned in its frame table (pin() checks ownership). */
 function unpin(mm: PvMemory, frame: bigint): PvRc {
-  if (!mm.domain.owns(frame)) return "EINVAL";
   const info = mm.state.frames.get(frame);
   if (!info.pinned) return "EINVAL";
   info.pinned = false;

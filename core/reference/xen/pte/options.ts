@@ -10,9 +10,7 @@ export interface PteOptions {
 }
 
 export function pteOptions(machine: XenMachine): PteOptions {
-  const options = machine.options.get(PTE) as PteOptions | undefined;
-  if (options === undefined) throw new Error("pte options read before boot");
-  return options;
+  return machine.options.get(PTE) as PteOptions;
 }
 
 /** pge_init(): global pages unless Xen runs virtualised on AMD or Hygon (P12). */

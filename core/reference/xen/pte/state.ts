@@ -1,60 +1,66 @@
 /** Page-table state keys: entries as the guest reads them back, frame types, base pointers. */
-import { toHex } from "../../../hex";
+import { parseHex, toHex } from "../../../hex";
 import { CaseModelError } from "../../model-error";
-import { found, type StateRead } from "../../observe";
 import type { XenDomain } from "../domain";
-import type { XenMachine } from "../machine";
+import type { StateReader, XenMachine } from "../machine";
 import { frameOf } from "../pv/flags";
+import type { FrameType } from "../pv/page-types";
 import { firstXenL2Slot, isGuestL4Slot } from "../pv/validation";
+import { x86State } from "../x86/domain-state";
 import { readWord, WORDS_PER_PAGE } from "../x86/memory";
 import { globalPages } from "./options";
 
-const ENTRY_KEY = /^d([0-9]+)\.entry\[(0x[0-9a-fA-F]+)\]\[([0-9]+)\]$/;
-const FRAME_KEY = /^d([0-9]+)\.frame\[(0x[0-9a-fA-F]+)\]\.(type|typeCount|pinned)$/;
-const VCPU_KEY = /^d([0-9]+)\.vcpu\[([0-9]+)\]\.(baseptr|userBaseptr)$/;
-
-/** Xen writes its own mappings into these slots of a validated table; the model does not know their values. */
+/**
+ * Xen writes its own mappings into these slots of a validated table; the model does not know their values.
+ * Only 64-bit PV domains have L4-typed frames (a 32-bit PV L4 pin does nothing, HVM pins nothing).
+ */
 function xenOwnedSlot(machine: XenMachine, domain: XenDomain, frame: bigint, index: number): boolean {
-  const { type } = domain.x86?.frames.get(frame) ?? { type: "none" };
+  const { type } = x86State(domain).frames.get(frame);
   if (type === "l2-xen") return index >= firstXenL2Slot(machine);
-  if (type === "l4" && domain.type === "pv64") return !isGuestL4Slot(machine, index);
+  if (type === "l4") return !isGuestL4Slot(machine, index);
   return false;
 }
 
-function readEntry(machine: XenMachine, domainId: number, frame: bigint, index: number): StateRead {
-  const domain = machine.domains.get(domainId);
-  if (domain === undefined || !domain.owns(frame) || index >= WORDS_PER_PAGE) return found(null);
-  if (xenOwnedSlot(machine, domain, frame, index)) {
-    throw new CaseModelError(`entry ${index} of frame ${toHex(frame)} holds Xen's own mapping, whose value is not modelled`);
+const entry: StateReader = (machine, { domid, frame, n }) => {
+  const domain = machine.domains.get(Number(domid));
+  const mfn = parseHex(frame!);
+  const index = Number(n);
+  if (domain === undefined || !domain.owns(mfn) || index >= WORDS_PER_PAGE) return null;
+  if (xenOwnedSlot(machine, domain, mfn, index)) {
+    throw new CaseModelError(`entry ${index} of frame ${toHex(mfn)} holds Xen's own mapping, whose value is not modelled`);
   }
-  return found(toHex(readWord(domain, frame, index)));
-}
+  return toHex(readWord(domain, mfn, index));
+};
 
-function basePointer(machine: XenMachine, domain: XenDomain, vcpuId: number, which: "baseptr" | "userBaseptr"): StateRead {
-  const vcpu = domain.x86?.vcpus[vcpuId];
-  if (vcpu === undefined || !domain.isPv) return found(null);
-  if (domain.type === "pv32") {
-    if (which === "userBaseptr") return found(null);
-    return found(vcpu.pv.compatL4Slot0 === 0n ? null : toHex(frameOf(machine, vcpu.pv.compatL4Slot0)));
-  }
-  const frame = vcpu.pv[which];
-  return found(frame === null ? null : toHex(frame));
-}
+const frameInfo =
+  (read: (info: FrameType) => string | number | boolean): StateReader =>
+  (machine, { domid, frame }) => {
+    const domain = machine.domains.get(Number(domid));
+    return domain === undefined ? null : read(x86State(domain).frames.get(parseHex(frame!)));
+  };
 
-export function readPteState(machine: XenMachine, key: string): StateRead {
-  const entry = ENTRY_KEY.exec(key);
-  if (entry) return readEntry(machine, Number(entry[1]), BigInt(entry[2]!), Number(entry[3]));
-  const frameKey = FRAME_KEY.exec(key);
-  if (frameKey) {
-    const info = machine.domains.get(Number(frameKey[1]))?.x86?.frames.get(BigInt(frameKey[2]!));
-    if (info === undefined) return found(null);
-    return found(frameKey[3] === "type" ? info.type : frameKey[3] === "typeCount" ? info.count : info.pinned);
-  }
-  const vcpuKey = VCPU_KEY.exec(key);
-  if (vcpuKey) {
-    const domain = machine.domains.get(Number(vcpuKey[1]));
-    return domain === undefined ? found(null) : basePointer(machine, domain, Number(vcpuKey[2]), vcpuKey[3] as "baseptr" | "userBaseptr");
-  }
-  if (key === "xen.globalPages") return found(globalPages(machine));
-  return undefined;
-}
+const basePointer =
+  (which: "baseptr" | "userBaseptr"): StateReader =>
+  (machine, { domid, vcpu: vcpuId }) => {
+    const domain = machine.domains.get(Number(domid));
+    if (domain === undefined || !domain.isPv) return null;
+    const vcpu = x86State(domain).vcpus[Number(vcpuId)];
+    if (vcpu === undefined) return null;
+    if (domain.type === "pv32") {
+      if (which === "userBaseptr") return null;
+      return vcpu.pv.compatL4Slot0 === 0n ? null : toHex(frameOf(machine, vcpu.pv.compatL4Slot0));
+    }
+    const table = vcpu.pv[which];
+    return table === null ? null : toHex(table);
+  };
+
+/** State keys of spec/data/areas/pte/observables.json. */
+export const pteStateReaders: Record<string, StateReader> = {
+  "d{domid}.entry[{frame}][{n}]": entry,
+  "d{domid}.frame[{frame}].type": frameInfo((info) => info.type),
+  "d{domid}.frame[{frame}].typeCount": frameInfo((info) => info.count),
+  "d{domid}.frame[{frame}].pinned": frameInfo((info) => info.pinned),
+  "d{domid}.vcpu[{vcpu}].baseptr": basePointer("baseptr"),
+  "d{domid}.vcpu[{vcpu}].userBaseptr": basePointer("userBaseptr"),
+  "xen.globalPages": (machine) => globalPages(machine),
+};

@@ -3,7 +3,7 @@ import type { DomainConfig, Errno } from "../../../../spec/types/generated";
 import type { XenArea, XenMachine } from "../machine";
 import { readElfNotes } from "./elf-notes";
 import { defaultPtshareOptions, parsePcid, parseXpti, PTSHARE, ptshareOptions } from "./options";
-import { readPtshareState } from "./state";
+import { ptshareStateReaders } from "./state";
 
 const einval = (machine: XenMachine): number => machine.spec.errno.EINVAL;
 
@@ -30,5 +30,5 @@ export const ptshareArea: XenArea = {
   },
   validateDomain,
   operations: {},
-  readState: readPtshareState,
+  stateReaders: ptshareStateReaders,
 };

@@ -21,8 +21,11 @@ export function usedByOtherVcpu(domain: XenDomain, vcpu: XenVcpu, frame: bigint)
   return x86State(domain).vcpus.some((other) => other !== vcpu && topLevelTables(other).includes(frame));
 }
 
-/** Why installing `frame` as a top-level table of `vcpu` breaks the domain's promise, or undefined. */
+/**
+ * Why installing `frame` as a top-level table of 64-bit PV `vcpu` breaks the domain's promise, or undefined
+ * (a 32-bit PV base pointer goes into Xen's per-vCPU L4 and is never audited).
+ */
 export function sharedTopLevelRefusal(machine: XenMachine, domain: XenDomain, vcpu: XenVcpu, frame: bigint): Errno | undefined {
-  if (!x86State(domain).noSharedTopLevel || domain.type !== "pv64") return undefined;
+  if (!x86State(domain).noSharedTopLevel) return undefined;
   return usedByOtherVcpu(domain, vcpu, frame) ? ptshareChoices(machine).sharedTopLevelAudit.errno : undefined;
 }

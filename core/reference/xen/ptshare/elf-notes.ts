@@ -31,17 +31,19 @@ export function readElfNotes(machine: XenMachine, config: DomainConfig): ElfNote
   const outcome: ElfNotesOutcome = { refused: false, noSharedTopLevel: false, log: [] };
   const { notes, featuresNote } = catalogue(machine);
   const extra = ptshareChoices(machine).extraElfNotes;
-  for (const note of config.elfNotes ?? []) {
+  // The runner has filled in the schema default ([]).
+  for (const note of config.elfNotes!) {
     const added = extra.find((candidate) => candidate.type === note.type);
     if (added !== undefined) {
-      if (added.meaning === "no-shared-top-level") outcome.noSharedTopLevel = true;
+      // no-shared-top-level is the only meaning spec/choices-ptshare.schema.json allows.
+      outcome.noSharedTopLevel = true;
       continue;
     }
     if (!notes.some((known) => known.type === note.type)) {
       outcome.log.push({ msg: "elf-note-unknown", type: hexFormat(BigInt(note.type), true) });
       continue;
     }
-    if (note.type === featuresNote && featuresRefused(machine, note.string ?? "")) {
+    if (note.type === featuresNote && note.string !== undefined && featuresRefused(machine, note.string)) {
       outcome.refused = true;
       break;
     }

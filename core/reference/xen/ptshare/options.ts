@@ -21,9 +21,7 @@ export interface PtshareOptions {
 export const defaultPtshareOptions = (): PtshareOptions => ({ xptiDom0: undefined, xptiDomu: undefined, pcid: "xpti", invpcid: true });
 
 export function ptshareOptions(machine: XenMachine): PtshareOptions {
-  const options = machine.options.get(PTSHARE) as PtshareOptions | undefined;
-  if (options === undefined) throw new Error("ptshare options read before boot");
-  return options;
+  return machine.options.get(PTSHARE) as PtshareOptions;
 }
 
 /**
@@ -77,7 +75,8 @@ export function parsePcid(value: string, options: PtshareOptions, einval: number
 
 /** xpti_init_default(): on, unless the CPU is AMD/Hygon or not vulnerable to Meltdown (RDCL_NO). */
 function xptiDefault(machine: XenMachine): boolean {
-  return !isAmdOrHygon(machine) && machine.config.cpu.vulnerable?.meltdown === true;
+  // The runner has filled in the schema defaults of config.cpu.vulnerable.
+  return !isAmdOrHygon(machine) && machine.config.cpu.vulnerable!.meltdown === true;
 }
 
 export const xptiDom0 = (machine: XenMachine): boolean => ptshareOptions(machine).xptiDom0 ?? xptiDefault(machine);

@@ -1,63 +1,63 @@
 /** Page-table sharing state keys: XPTI and PCID settings, the directmap, and what each vCPU loads into %cr3. */
-import { found, type StateRead } from "../../observe";
+import type { Value } from "../../../../spec/types/generated";
+import { parseHex } from "../../../hex";
 import type { XenDomain } from "../domain";
-import type { XenMachine } from "../machine";
+import type { StateReader } from "../machine";
 import { ptshareChoices } from "../pv/validation";
+import { x86State, type X86DomainState } from "../x86/domain-state";
 import type { XenVcpu } from "../x86/vcpu";
 import { topLevelTables } from "./audit";
 import { ptshareOptions, useInvpcid, xptiDom0, xptiDomu } from "./options";
 
-const DOMAIN_KEY = /^d([0-9]+)\.(xpti|pcid|noSharedTopLevel)$/;
-const FRAME_KEY = /^d([0-9]+)\.frame\[(0x[0-9a-fA-F]+)\]\.directmap$/;
-const CR3_KEY = /^d([0-9]+)\.vcpu\[([0-9]+)\]\.cr3Table\.(guest|xen|shared)$/;
-
-/** What %cr3 holds for a PV vCPU while it runs guest code and while Xen runs for it (F2, F4). */
-function cr3Table(domain: XenDomain, vcpu: XenVcpu, context: "guest" | "xen"): string | null {
+/** What %cr3 holds for a PV vCPU while it runs guest code (`inGuest`) and while Xen runs for it (F2, F4). */
+function cr3Table(domain: XenDomain, vcpu: XenVcpu, inGuest: boolean): string | null {
   if (domain.type === "pv32") return vcpu.pv.compatL4Slot0 === 0n ? null : "compat-per-vcpu";
-  if (domain.type !== "pv64" || vcpu.pv.baseptr === null) return null;
-  return context === "guest" && domain.x86?.xpti === true ? "xpti-per-pcpu" : "guest-l4";
+  if (vcpu.pv.baseptr === null) return null;
+  return inGuest && x86State(domain).xpti ? "xpti-per-pcpu" : "guest-l4";
 }
 
-/** Another vCPU loads one of this vCPU's top-level tables into %cr3: always possible for 64-bit PV in Xen context. */
-function sharesCr3(domain: XenDomain, vcpu: XenVcpu): boolean | null {
-  if (!domain.isPv) return null;
-  if (domain.type === "pv32") return false;
+/**
+ * Another vCPU loads one of this vCPU's top-level tables into %cr3: always possible for 64-bit PV in Xen context.
+ * A 32-bit PV vCPU has no base pointers of its own (its L3 sits in Xen's per-vCPU L4), so it shares nothing.
+ */
+function sharesCr3(domain: XenDomain, vcpu: XenVcpu): boolean {
   const mine = topLevelTables(vcpu);
-  return (domain.x86?.vcpus ?? []).some((other) => other !== vcpu && topLevelTables(other).some((frame) => mine.includes(frame)));
+  return x86State(domain).vcpus.some((other) => other !== vcpu && topLevelTables(other).some((frame) => mine.includes(frame)));
 }
 
-export function readPtshareState(machine: XenMachine, key: string): StateRead {
-  switch (key) {
-    case "xen.xpti.dom0":
-      return found(xptiDom0(machine));
-    case "xen.xpti.domu":
-      return found(xptiDomu(machine));
-    case "xen.pcid":
-      return found(ptshareOptions(machine).pcid);
-    case "xen.invpcid":
-      return found(useInvpcid(machine));
-    case "xen.directmap":
-      return found(ptshareChoices(machine).directmap);
-  }
-  const domainKey = DOMAIN_KEY.exec(key);
-  if (domainKey) {
-    const state = machine.domains.get(Number(domainKey[1]))?.x86;
-    return found(state === undefined ? null : state[domainKey[2] as "xpti" | "pcid" | "noSharedTopLevel"]);
-  }
-  const frameKey = FRAME_KEY.exec(key);
-  if (frameKey) {
-    const domain = machine.domains.get(Number(frameKey[1]));
-    const info = domain?.x86?.frames.get(BigInt(frameKey[2]!));
-    if (domain === undefined || info === undefined) return found(null);
-    return found(domain.type === "pv64" && info.type === "l4" && ptshareChoices(machine).directmap);
-  }
-  const cr3 = CR3_KEY.exec(key);
-  if (cr3) {
-    const domain = machine.domains.get(Number(cr3[1]));
-    const vcpu = domain?.x86?.vcpus[Number(cr3[2])];
-    if (domain === undefined || vcpu === undefined) return found(null);
-    if (!domain.isPv) return found(null);
-    return found(cr3[3] === "shared" ? sharesCr3(domain, vcpu) : cr3Table(domain, vcpu, cr3[3] as "guest" | "xen"));
-  }
-  return undefined;
-}
+const perDomain =
+  (key: keyof Pick<X86DomainState, "xpti" | "pcid" | "noSharedTopLevel">): StateReader =>
+  (machine, { domid }) => {
+    const domain = machine.domains.get(Number(domid));
+    return domain === undefined ? null : x86State(domain)[key];
+  };
+
+/** A per-vCPU key: null for HVM vCPUs and vCPUs that do not exist. */
+const perPvVcpu =
+  (read: (domain: XenDomain, vcpu: XenVcpu) => Value): StateReader =>
+  (machine, { domid, vcpu: vcpuId }) => {
+    const domain = machine.domains.get(Number(domid));
+    if (domain === undefined || !domain.isPv) return null;
+    const vcpu = x86State(domain).vcpus[Number(vcpuId)];
+    return vcpu === undefined ? null : read(domain, vcpu);
+  };
+
+/** State keys of spec/data/areas/ptshare/observables.json. */
+export const ptshareStateReaders: Record<string, StateReader> = {
+  "xen.xpti.dom0": (machine) => xptiDom0(machine),
+  "xen.xpti.domu": (machine) => xptiDomu(machine),
+  "xen.pcid": (machine) => ptshareOptions(machine).pcid,
+  "xen.invpcid": (machine) => useInvpcid(machine),
+  "xen.directmap": (machine) => ptshareChoices(machine).directmap,
+  "d{domid}.xpti": perDomain("xpti"),
+  "d{domid}.pcid": perDomain("pcid"),
+  "d{domid}.noSharedTopLevel": perDomain("noSharedTopLevel"),
+  // Only 64-bit PV domains have L4-typed frames.
+  "d{domid}.frame[{frame}].directmap": (machine, { domid, frame }) => {
+    const domain = machine.domains.get(Number(domid));
+    return domain === undefined ? null : x86State(domain).frames.get(parseHex(frame!)).type === "l4" && ptshareChoices(machine).directmap;
+  },
+  "d{domid}.vcpu[{vcpu}].cr3Table.guest": perPvVcpu((domain, vcpu) => cr3Table(domain, vcpu, true)),
+  "d{domid}.vcpu[{vcpu}].cr3Table.xen": perPvVcpu((domain, vcpu) => cr3Table(domain, vcpu, false)),
+  "d{domid}.vcpu[{vcpu}].cr3Table.shared": perPvVcpu(sharesCr3),
+};

@@ -8,14 +8,13 @@ import { CaseModelError } from "../../model-error";
 import { sharedTopLevelRefusal } from "../ptshare/audit";
 import { pteAbi } from "../x86/abi";
 import type { XenVcpu } from "../x86/vcpu";
-import { changesBeyondFastPath } from "./entries";
 import { pteMask } from "./flags";
 import { adjustAndWarn, dropType, getFromHigher, putFromEntry, takeType, type PvMemory, type PvRc } from "./validation";
 
 function newCompatBaseptr(mm: PvMemory, vcpu: XenVcpu, frame: bigint): PvRc {
   const previous = vcpu.pv.compatL4Slot0;
   const next = adjustAndWarn(mm, 4, (frame << 12n) | pteMask(mm.machine, pteAbi(mm.machine).compatL4EntryFlags));
-  if (!changesBeyondFastPath(mm, previous, next)) return "ok";
+  // The same L3 again takes a reference and drops the old one: nothing changes (Xen's fast path, not modelled).
   const rc = getFromHigher(mm, 4, next);
   if (rc !== "ok") return rc;
   vcpu.pv.compatL4Slot0 = next;
@@ -25,8 +24,8 @@ function newCompatBaseptr(mm: PvMemory, vcpu: XenVcpu, frame: bigint): PvRc {
 
 export function newBaseptr(mm: PvMemory, vcpu: XenVcpu, frame: bigint): PvRc {
   if (mm.domain.type === "pv32") return newCompatBaseptr(mm, vcpu, frame);
+  // The same table again takes a type reference and drops the old one: nothing changes (Xen's fast path, not modelled).
   const previous = vcpu.pv.baseptr;
-  if (previous === frame) return "ok";
   if (!mm.domain.owns(frame)) return "EINVAL";
   const refusal = sharedTopLevelRefusal(mm.machine, mm.domain, vcpu, frame);
   if (refusal !== undefined) return refusal;
@@ -41,7 +40,6 @@ export function newBaseptr(mm: PvMemory, vcpu: XenVcpu, frame: bigint): PvRc {
 export function newUserBaseptr(mm: PvMemory, vcpu: XenVcpu, frame: bigint): PvRc {
   if (mm.domain.type !== "pv64") throw new CaseModelError("MMUEXT_NEW_USER_BASEPTR is modelled for 64-bit PV guests only");
   const previous = vcpu.pv.userBaseptr;
-  if ((previous ?? 0n) === frame) return "ok";
   if (frame !== 0n) {
     if (!mm.domain.owns(frame)) return "EINVAL";
     const refusal = sharedTopLevelRefusal(mm.machine, mm.domain, vcpu, frame);

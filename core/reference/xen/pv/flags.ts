@@ -107,11 +107,14 @@ function adjustPv64L1(machine: XenMachine, entry: bigint): AdjustedEntry {
   return { entry: adjusted, globalKernelWarning };
 }
 
-/** adjust_guest_l[1-4]e(): what Xen adds to a present entry it installs (P9, P10). */
+/**
+ * adjust_guest_l[1-4]e(): what Xen adds to a present entry a PV domain installs (P9, P10). The core only
+ * calls it for present entries; a non-present one is returned as it is, as in Xen.
+ */
 export function adjustEntry(machine: XenMachine, domain: XenDomain, level: Level, entry: bigint): AdjustedEntry {
-  if (!isPresent(machine, entry) || domain.type === "hvm") return { entry, globalKernelWarning: false };
+  if (!isPresent(machine, entry)) return { entry, globalKernelWarning: false };
   if (level === 1 && domain.type === "pv64") return adjustPv64L1(machine, entry);
-  const added = pteAbi(machine).adjust[domain.type][`l${level}`];
+  const added = pteAbi(machine).adjust[domain.type as "pv64" | "pv32"][`l${level}`];
   return { entry: entry | pteMask(machine, added), globalKernelWarning: false };
 }
 

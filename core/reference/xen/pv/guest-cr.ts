@@ -64,8 +64,8 @@ export function pvWriteCr(machine: XenMachine, domain: XenDomain, vcpu: XenVcpu,
       vcpu.cr2 = value;
       return OK;
     case 3: {
+      // A frame the domain does not own fails MMUEXT_NEW_BASEPTR's checks (EINVAL), hence #GP.
       const frame = domain.type === "pv32" ? compatCr3ToPfn(value) : value >> 12n;
-      if (!domain.owns(frame)) return GP;
       const mm = { machine, domain, state: x86State(domain) };
       return newBaseptr(mm, vcpu, frame) === "ok" ? OK : GP;
     }

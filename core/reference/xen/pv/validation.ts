@@ -76,19 +76,23 @@ export function guestSlots(mm: PvMemory, type: Exclude<PageType, "writable">): r
   return slots;
 }
 
-function slotsOf(mm: PvMemory, type: Exclude<PageType, "writable">): number[] {
-  const all = Array.from({ length: WORDS_PER_PAGE }, (_, i) => i);
+/** Every slot of a table. */
+const ALL_SLOTS: readonly number[] = Array.from({ length: WORDS_PER_PAGE }, (_, i) => i);
+
+/**
+ * A 32-bit PV L3 counts as all guest slots: its promotion zeroes entries 4-511
+ * and mmu_update refuses them, so they never hold anything.
+ */
+function slotsOf(mm: PvMemory, type: Exclude<PageType, "writable">): readonly number[] {
   switch (type) {
     case "l2-xen": {
       const firstXen = firstXenL2Slot(mm.machine);
-      return all.filter((i) => i < firstXen);
+      return ALL_SLOTS.filter((i) => i < firstXen);
     }
-    case "l3":
-      return mm.domain.type === "pv32" ? all.slice(0, pteAbi(mm.machine).slots.pv32L3GuestEntries) : all;
     case "l4":
-      return all.filter((i) => isGuestL4Slot(mm.machine, i));
+      return ALL_SLOTS.filter((i) => isGuestL4Slot(mm.machine, i));
     default:
-      return all;
+      return ALL_SLOTS;
   }
 }
 
@@ -116,7 +120,7 @@ export function adjustAndWarn(mm: PvMemory, level: Level, entry: bigint): bigint
  * Xen may shadow or crash the domain (P6), which the model does not cover.
  */
 export function guardL1tf(mm: PvMemory, entry: bigint): void {
-  if (mm.machine.config.cpu.vulnerable?.l1tf === true && (entry & pteField(mm.machine, "FRAME")) !== 0n) {
+  if (mm.machine.config.cpu.vulnerable!.l1tf === true && (entry & pteField(mm.machine, "FRAME")) !== 0n) {
     throw new CaseModelError("a non-present PTE with address bits on an L1TF-vulnerable CPU: pv-l1tf shadowing (xen-pv-abi-facts P6) is not modelled");
   }
 }
@@ -130,8 +134,8 @@ function mmioCacheFlip(mm: PvMemory, entry: bigint): bigint {
   const pte = layout(mm.machine.spec, "pte");
   const patIndex = (entry: bigint): number =>
     ((entry & pte.mask("PS_PAT")) !== 0n ? 4 : 0) | ((entry & pte.mask("PCD")) !== 0n ? 2 : 0) | ((entry & pte.mask("PWT")) !== 0n ? 1 : 0);
-  const type = abi.xenPat[patIndex(entry)];
-  if (type !== undefined && abi.mmioUncachedTypes.includes(type)) return 0n;
+  // XEN_MSR_PAT has all eight entries.
+  if (abi.mmioUncachedTypes.includes(abi.xenPat[patIndex(entry)]!)) return 0n;
   const uc = abi.xenPat.indexOf("UC");
   const ucBits = (uc & 4 ? pte.mask("PS_PAT") : 0n) | (uc & 2 ? pte.mask("PCD") : 0n) | (uc & 1 ? pte.mask("PWT") : 0n);
   return (entry & pteMask(mm.machine, abi.cacheAttributes)) ^ ucBits;
@@ -158,15 +162,17 @@ export function getFromHigher(mm: PvMemory, level: 2 | 3 | 4, entry: bigint): Pv
   const child = frameOf(mm.machine, entry);
   if (!mm.domain.owns(child)) return "EINVAL";
   const info = mm.state.frames.get(child);
-  if (info.count > 0 && isPageTable(info.type) && PAGE_TABLE_LEVEL[info.type] === level) {
-    if (level === 3 && mm.domain.type === "pv32") return "EINVAL";
+  // A frame typed as a table of this very level (it has type references, or its type would be none):
+  // a linear page table, except from a 32-bit PV L3, whose child then just fails to take the L2 type below.
+  const childLevel = (PAGE_TABLE_LEVEL as Readonly<Record<string, number | undefined>>)[info.type];
+  if (childLevel === level && !(level === 3 && mm.domain.type === "pv32")) {
     throw new CaseModelError(`an L${level} entry refers to an L${level} table (a linear page table): pv-linear-pt is not modelled`);
   }
   if (
     level === 3 &&
     mm.domain.type === "pv32" &&
     ptshareChoices(mm.machine).pv32L2Sharing === "refused" &&
-    info.type === "l2" &&
+    // A referenced child of another type fails the type check below with the same EINVAL.
     info.count - (info.pinned ? 1 : 0) > 0
   ) {
     return "EINVAL";
@@ -182,8 +188,8 @@ export function putFromEntry(mm: PvMemory, level: Level, entry: bigint): void {
     dropType(mm, frame);
     return;
   }
-  const writableRam = (entry & pteField(mm.machine, "RW")) !== 0n && isRam(mm.machine, frame) && frameOwner(mm.machine, frame) === mm.domain;
-  if (writableRam) dropType(mm, frame);
+  // A writable mapping of RAM is always of the domain's own (get_page_from_l1e() refuses others).
+  if ((entry & pteField(mm.machine, "RW")) !== 0n && isRam(mm.machine, frame)) dropType(mm, frame);
 }
 
 /** get_page_type(): a type reference, validating the frame when it takes a page-table type afresh. */
@@ -208,7 +214,6 @@ export function takeType(mm: PvMemory, frame: bigint, type: PageType): PvRc {
 /** put_page_type(): drops a type reference; the last one of a page table releases what its entries held. */
 export function dropType(mm: PvMemory, frame: bigint): void {
   const info = mm.state.frames.get(frame);
-  if (info.count === 0) throw new Error(`type reference count of frame ${frame} would go negative`);
   info.count--;
   if (info.count > 0) return;
   const type = info.type;
@@ -244,7 +249,7 @@ function promoteL1(mm: PvMemory, frame: bigint): PvRc {
     }
     const { rc, flip } = getFromL1e(mm, entry);
     if (rc !== "ok") {
-      releaseValidated(mm, frame, 1, guestSlots(mm, "l1"), index);
+      releaseValidated(mm, frame, 1, ALL_SLOTS, index);
       return rc;
     }
     write(mm, frame, index, adjustAndWarn(mm, 1, entry ^ flip));
