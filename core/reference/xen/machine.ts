@@ -185,8 +185,7 @@ export class XenMachine {
       const refused = area.validateDomain?.(this, config);
       if (refused !== undefined) return { errno: refused };
     }
-    // A 32-bit PV guest is switched to compat mode after creation; without PV32 that fails (S11) and libxl destroys it.
-    if (config.type === "pv32" && !this.kconfig("PV32")) return { errno: "EOPNOTSUPP" };
+    // A 32-bit PV guest is switched to compat mode after creation; the smap area refuses it when that fails (S11).
     const domain = new XenDomain({
       domid,
       type: config.type ?? "pv64",

@@ -8,7 +8,8 @@ import type { XenMachine } from "../machine";
 import { gnttabBitReserved } from "../pv/flags";
 import { cr4Choices } from "../pv/guest-cr4";
 
-export const acceptedAllowList = (config: DomainConfig): readonly string[] => config.cr4AllowList ?? [];
+/** The nominated bits; the loader has applied the schema's default (an empty list). */
+export const acceptedAllowList = (config: DomainConfig): readonly string[] => config.cr4AllowList as readonly string[];
 
 /** The CPUID features the nominated bits bring into the domain's offering. */
 export function allowListFeatures(machine: XenMachine, config: DomainConfig): string[] {

@@ -3,7 +3,7 @@ import type { XenArea } from "../machine";
 import { allowListRefusal } from "./allow-list";
 import { cr4Operations } from "./ops";
 import { CR4, cr4Options } from "./options";
-import { readCr4State } from "./state";
+import { cr4StateReaders } from "./state";
 
 export const cr4Area: XenArea = {
   name: CR4,
@@ -18,5 +18,5 @@ export const cr4Area: XenArea = {
   },
   validateDomain: allowListRefusal,
   operations: cr4Operations,
-  readState: readCr4State,
+  stateReaders: cr4StateReaders,
 };

@@ -10,11 +10,14 @@ import { pvReadCr, pvWriteCr } from "../pv/guest-cr";
 import { policySubject } from "../x86/cpu-policy";
 import { deliver } from "../x86/exceptions";
 import { guestContext } from "../x86/guest";
-import type { XenVcpu } from "../x86/vcpu";
+import type { GuestMode, XenVcpu } from "../x86/vcpu";
 
 /** Control registers an HVM guest can name; the others are #UD (CR8, the TPR, is not modelled). */
 const HVM_REGISTERS = new Set([0, 2, 3, 4]);
 const CR8 = 8;
+
+/** The step's `mode`; the loader has applied the schema's default (`kernel`). */
+const guestMode = (mode: GuestMode | undefined): GuestMode => mode as GuestMode;
 
 function hvmRegisterCheck(machine: XenMachine, domain: XenDomain, vcpu: XenVcpu, cr: number): Observation | undefined {
   if (cr === CR8) throw new CaseModelError("CR8 (the task-priority register) is not modelled for HVM guests");
@@ -25,7 +28,7 @@ function hvmRegisterCheck(machine: XenMachine, domain: XenDomain, vcpu: XenVcpu,
 
 function readCr(machine: XenMachine, args: ReadCrArgs): Observation {
   const { domain, vcpu } = guestContext(machine, args.dom, args.vcpu);
-  vcpu.mode = args.mode ?? "kernel";
+  vcpu.mode = guestMode(args.mode);
   if (domain.isPv) {
     if (vcpu.mode === "user") return deliver(machine, domain, vcpu, "#GP");
     const read = pvReadCr(machine, domain, vcpu, args.cr);
@@ -40,7 +43,7 @@ function readCr(machine: XenMachine, args: ReadCrArgs): Observation {
 
 function writeCr(machine: XenMachine, args: WriteCrArgs): Observation {
   const { domain, vcpu } = guestContext(machine, args.dom, args.vcpu);
-  vcpu.mode = args.mode ?? "kernel";
+  vcpu.mode = guestMode(args.mode);
   const value = parseHex(args.value);
   if (domain.isPv) {
     if (vcpu.mode === "user") return deliver(machine, domain, vcpu, "#GP");
@@ -69,7 +72,7 @@ function writeCr(machine: XenMachine, args: WriteCrArgs): Observation {
 
 function writeEferOp(machine: XenMachine, args: WriteEferArgs): Observation {
   const { domain, vcpu } = guestContext(machine, args.dom, args.vcpu);
-  vcpu.mode = args.mode ?? "kernel";
+  vcpu.mode = guestMode(args.mode);
   if (domain.isPv) throw new CaseModelError("PV guests' EFER writes are not modelled; EFER is Xen's");
   if (vcpu.mode === "user") return deliver(machine, domain, vcpu, "#GP");
   const outcome = writeEfer(machine, policySubject(domain), vcpu.hvm, parseHex(args.value));

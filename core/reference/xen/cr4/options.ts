@@ -7,8 +7,5 @@ export interface Cr4Options {
   mce: boolean;
 }
 
-export function cr4Options(machine: XenMachine): Cr4Options {
-  const options = machine.options.get(CR4) as Cr4Options | undefined;
-  if (options === undefined) throw new Error("cr4 options read before boot");
-  return options;
-}
+/** Set by initOptions, the first thing boot does; nothing reads it earlier. */
+export const cr4Options = (machine: XenMachine): Cr4Options => machine.options.get(CR4) as Cr4Options;

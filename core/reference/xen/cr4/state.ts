@@ -1,21 +1,17 @@
 /** Control-register state keys: the guest's views, the hardware CR4 while a PV vCPU runs, Xen's own CR4. */
+import type { Value } from "../../../../spec/types/generated";
 import { layout } from "../../../x86/layouts";
 import { CaseModelError } from "../../model-error";
-import { found, type StateRead } from "../../observe";
 import type { XenDomain } from "../domain";
-import type { XenMachine } from "../machine";
+import type { StateReader, XenMachine } from "../machine";
 import { pvCr0, pvCr3 } from "../pv/guest-cr";
 import { pvHardwareCr4 } from "../pv/hardware-cr4";
 import { fieldMask, maskOf } from "../x86/abi";
+import { x86State } from "../x86/domain-state";
 import { isAmdOrHygon } from "../x86/host";
 import type { XenVcpu } from "../x86/vcpu";
 import { xenCr4, xenEfer, xenUsesMce } from "../x86/xen-registers";
 import { toHex } from "../../../hex";
-
-const VCPU_KEY = /^d([0-9]+)\.vcpu\[([0-9]+)\]\.(cr0|cr2|cr3|cr4|efer|pkru)$/;
-const HW_KEY = /^d([0-9]+)\.vcpu\[([0-9]+)\]\.hwCr4\.(kernel|user)\.([A-Za-z0-9_-]+)$/;
-const XEN_KEY = /^xen\.cr4\.([A-Za-z0-9_-]+)$/;
-const ALLOW_KEY = /^d([0-9]+)\.cr4AllowList$/;
 
 function cr4Field(machine: XenMachine, name: string): bigint {
   if (!layout(machine.spec, "cr4").fields.some((field) => field.name === name)) {
@@ -34,45 +30,42 @@ function pvEfer(machine: XenMachine, domain: XenDomain): bigint {
   return value;
 }
 
-function register(machine: XenMachine, domain: XenDomain, vcpu: XenVcpu, name: string): bigint {
-  if (name === "cr2") return vcpu.cr2;
-  if (name === "pkru") return vcpu.pkru;
-  if (!domain.isPv) return vcpu.hvm[name as "cr0" | "cr3" | "cr4" | "efer"];
-  switch (name) {
-    case "cr0":
-      return pvCr0(machine, vcpu);
-    case "cr3":
-      return pvCr3(machine, domain, vcpu);
-    case "cr4":
-      return vcpu.pv.cr4;
-    default:
-      return pvEfer(machine, domain);
-  }
-}
+/** A reader of a per-vCPU key: null for a domain or vCPU that does not exist. */
+const perVcpu =
+  (read: (machine: XenMachine, domain: XenDomain, vcpu: XenVcpu) => Value): StateReader =>
+  (machine, params) => {
+    const domain = machine.domains.get(Number(params.domid));
+    if (domain === undefined) return null;
+    const vcpu = x86State(domain).vcpus[Number(params.vcpu)];
+    return vcpu === undefined ? null : read(machine, domain, vcpu);
+  };
 
-export function readCr4State(machine: XenMachine, key: string): StateRead {
-  const vcpuKey = VCPU_KEY.exec(key);
-  if (vcpuKey) {
-    const domain = machine.domains.get(Number(vcpuKey[1]));
-    const vcpu = domain?.x86?.vcpus[Number(vcpuKey[2])];
-    if (domain === undefined || vcpu === undefined) return found(null);
-    return found(toHex(register(machine, domain, vcpu, vcpuKey[3]!)));
-  }
-  const hw = HW_KEY.exec(key);
-  if (hw) {
-    const domain = machine.domains.get(Number(hw[1]));
-    const vcpu = domain?.x86?.vcpus[Number(hw[2])];
-    if (domain === undefined || vcpu === undefined || !domain.isPv) return found(null);
-    const cr4 = pvHardwareCr4(machine, domain, vcpu, hw[3] as "kernel" | "user");
-    return found((cr4 & cr4Field(machine, hw[4]!)) !== 0n);
-  }
-  const xen = XEN_KEY.exec(key);
-  if (xen) return found((xenCr4(machine) & cr4Field(machine, xen[1]!)) !== 0n);
-  if (key === "xen.mce") return found(xenUsesMce(machine));
-  const allow = ALLOW_KEY.exec(key);
-  if (allow) {
-    const state = machine.domains.get(Number(allow[1]))?.x86;
-    return found(state === undefined ? null : [...state.cr4AllowList]);
-  }
-  return undefined;
-}
+/** A control register as the guest reads it: Xen's emulation for PV, the HVM vCPU's own register otherwise. */
+const register = (pv: (machine: XenMachine, domain: XenDomain, vcpu: XenVcpu) => bigint, hvm: (vcpu: XenVcpu) => bigint): StateReader =>
+  perVcpu((machine, domain, vcpu) => toHex(domain.isPv ? pv(machine, domain, vcpu) : hvm(vcpu)));
+
+/** A field of the hardware CR4 while a PV vCPU runs in the given mode; null for HVM. */
+const hardwareCr4 =
+  (mode: "kernel" | "user"): StateReader =>
+  (machine, params) =>
+    perVcpu((_, domain, vcpu) =>
+      domain.isPv ? (pvHardwareCr4(machine, domain, vcpu, mode) & cr4Field(machine, params.name!)) !== 0n : null,
+    )(machine, params);
+
+/** State keys of spec/data/areas/cr4/observables.json. */
+export const cr4StateReaders: Record<string, StateReader> = {
+  "d{domid}.vcpu[{vcpu}].cr0": register((machine, _, vcpu) => pvCr0(machine, vcpu), (vcpu) => vcpu.hvm.cr0),
+  "d{domid}.vcpu[{vcpu}].cr2": perVcpu((_, __, vcpu) => toHex(vcpu.cr2)),
+  "d{domid}.vcpu[{vcpu}].cr3": register(pvCr3, (vcpu) => vcpu.hvm.cr3),
+  "d{domid}.vcpu[{vcpu}].cr4": register((_, __, vcpu) => vcpu.pv.cr4, (vcpu) => vcpu.hvm.cr4),
+  "d{domid}.vcpu[{vcpu}].efer": register((machine, domain) => pvEfer(machine, domain), (vcpu) => vcpu.hvm.efer),
+  "d{domid}.vcpu[{vcpu}].pkru": perVcpu((_, __, vcpu) => toHex(vcpu.pkru)),
+  "d{domid}.vcpu[{vcpu}].hwCr4.kernel.{name}": hardwareCr4("kernel"),
+  "d{domid}.vcpu[{vcpu}].hwCr4.user.{name}": hardwareCr4("user"),
+  "xen.cr4.{name}": (machine, params) => (xenCr4(machine) & cr4Field(machine, params.name!)) !== 0n,
+  "xen.mce": (machine) => xenUsesMce(machine),
+  "d{domid}.cr4AllowList": (machine, params) => {
+    const domain = machine.domains.get(Number(params.domid));
+    return domain === undefined ? null : [...x86State(domain).cr4AllowList];
+  },
+};

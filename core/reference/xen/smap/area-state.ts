@@ -9,15 +9,9 @@ export interface SmapState {
   resolved?: ResolvedSmapOptions;
 }
 
-export function smapState(machine: XenMachine): SmapState {
-  const state = machine.options.get(SMAP) as SmapState | undefined;
-  if (state === undefined) throw new Error("smap options read before boot");
-  return state;
-}
+/** Set by initOptions, the first thing boot does; nothing reads it earlier. */
+export const smapState = (machine: XenMachine): SmapState => machine.options.get(SMAP) as SmapState;
 
 /** The SMEP/SMAP, 32-bit PV, CET and FRED settings in force after boot. */
-export function smapSettings(machine: XenMachine): ResolvedSmapOptions {
-  const resolved = smapState(machine).resolved;
-  if (resolved === undefined) throw new Error("smap options read before boot resolved them");
-  return resolved;
-}
+/** Set by completeOptions at the end of boot, before any domain exists or any state is read. */
+export const smapSettings = (machine: XenMachine): ResolvedSmapOptions => smapState(machine).resolved as ResolvedSmapOptions;

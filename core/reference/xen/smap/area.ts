@@ -1,12 +1,12 @@
 /** The SMEP/SMAP area: `smap=`/`smep=`, 32-bit PV availability (`pv=`, `cet=`, `fred`), and the domain-type effects the x86 platform implements. */
 import type { DomainConfig, Errno } from "../../../../spec/types/generated";
-import { found, type StateRead } from "../../observe";
-import type { XenArea, XenMachine } from "../machine";
+import type { StateReader, XenArea, XenMachine } from "../machine";
 import { smapChoices } from "../pv/hardware-cr4";
+import { x86State } from "../x86/domain-state";
 import { hvmEnabled } from "../x86/host";
 import { xenUsesSmap, xenUsesSmep } from "../x86/xen-registers";
 import { SMAP, smapSettings, smapState } from "./area-state";
-import { defaultSmapOptions, parseCet, parsePv, parseSmap, parseSmep } from "./options";
+import { defaultSmapOptions, parseCet, parsePv, parseSmap, parseSmep, type ResolvedSmapOptions } from "./options";
 import { pv32Built, resolveSmapOptions } from "./resolve";
 
 const einval = (machine: XenMachine): number => machine.spec.errno.EINVAL;
@@ -20,28 +20,28 @@ function capabilities(machine: XenMachine): string[] {
   return caps;
 }
 
-const XEN_KEY = /^xen\.(smap|smep|usesSmap|usesSmep|pv32|capabilities|fred|shstk|ibt)$/;
-const DOMAIN_KEY = /^d([0-9]+)\.smapAware$/;
+/** A setting boot resolved (xen-pv-abi-facts S3, S11). */
+const setting =
+  (name: keyof ResolvedSmapOptions): StateReader =>
+  (machine) =>
+    smapSettings(machine)[name];
 
-function readState(machine: XenMachine, key: string): StateRead {
-  const xen = XEN_KEY.exec(key);
-  if (xen) {
-    const settings = smapSettings(machine);
-    switch (xen[1]) {
-      case "usesSmap":
-        return found(xenUsesSmap(machine));
-      case "usesSmep":
-        return found(xenUsesSmep(machine));
-      case "capabilities":
-        return found(capabilities(machine));
-      default:
-        return found(settings[xen[1] as "smap" | "smep" | "pv32" | "fred" | "shstk" | "ibt"]);
-    }
-  }
-  const domain = DOMAIN_KEY.exec(key);
-  if (domain) return found(machine.domains.get(Number(domain[1]))?.x86?.smapAware ?? null);
-  return undefined;
-}
+/** State keys of spec/data/areas/smap/observables.json. */
+const stateReaders: Record<string, StateReader> = {
+  "xen.smap": setting("smap"),
+  "xen.smep": setting("smep"),
+  "xen.pv32": setting("pv32"),
+  "xen.fred": setting("fred"),
+  "xen.shstk": setting("shstk"),
+  "xen.ibt": setting("ibt"),
+  "xen.usesSmap": (machine) => xenUsesSmap(machine),
+  "xen.usesSmep": (machine) => xenUsesSmep(machine),
+  "xen.capabilities": (machine) => capabilities(machine),
+  "d{domid}.smapAware": (machine, params) => {
+    const domain = machine.domains.get(Number(params.domid));
+    return domain === undefined ? null : x86State(domain).smapAware;
+  },
+};
 
 export const smapArea: XenArea = {
   name: SMAP,
@@ -69,5 +69,5 @@ export const smapArea: XenArea = {
     return config.type === "pv32" && !smapSettings(machine).pv32 ? "EOPNOTSUPP" : undefined;
   },
   operations: {},
-  readState,
+  stateReaders,
 };

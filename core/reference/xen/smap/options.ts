@@ -15,8 +15,8 @@ export type Tristate = boolean | "default";
 export interface SmapOptions {
   smap: SmapSetting | "default";
   smep: SmepSetting | "default";
-  /** opt_pv32 (only meaningful with CONFIG_PV32). */
-  pv32: Tristate;
+  /** opt_pv32 (only meaningful with CONFIG_PV32): Xen's -1 default acts as true, so the model starts it at true. */
+  pv32: boolean;
   shstk: Tristate;
   ibt: boolean;
   fred: Tristate;
@@ -35,7 +35,7 @@ export interface ResolvedSmapOptions {
 export const defaultSmapOptions = (): SmapOptions => ({
   smap: "default",
   smep: "default",
-  pv32: "default",
+  pv32: true,
   shstk: "default",
   ibt: true,
   fred: "default",

@@ -11,7 +11,8 @@ import type { ResolvedSmapOptions, SmapOptions } from "./options";
 export const pv32Built = (machine: XenMachine): boolean => machine.pvBuilt && machine.kconfig("PV32");
 
 export function resolveSmapOptions(machine: XenMachine, parsed: SmapOptions): ResolvedSmapOptions {
-  const vendor = machine.config.cpu.vendor ?? "intel";
+  // The runner has filled in the schema's default vendor (intel).
+  const vendor = machine.config.cpu.vendor;
   const shim = pvShimMode(machine);
   const defaultOn = !shim || !isAmdOrHygon(machine);
   const smap = parsed.smap === "default" ? (defaultOn ? "on" : "off") : parsed.smap;
@@ -24,7 +25,7 @@ export function resolveSmapOptions(machine: XenMachine, parsed: SmapOptions): Re
   } else {
     fred = parsed.fred === "default" ? vendor === "amd" && !shim : parsed.fred;
   }
-  let pv32 = pv32Built(machine) && parsed.pv32 !== false;
+  let pv32 = pv32Built(machine) && parsed.pv32;
   if (fred && pv32) {
     pv32 = false;
     machine.print({ msg: "pv32-disabled-fred" });
