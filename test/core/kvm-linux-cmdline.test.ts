@@ -23,8 +23,8 @@ describe("crashkernelSize", () => {
     ["crashkernel=1G,high", 1n << 30n],
     ["crashkernel=0x1000", 0x1000n],
     ["crashkernel=128M crashkernel=0", 0n],
-    ["crashkernel=lots", undefined],
-    ["quiet", undefined],
+    ["crashkernel=lots", 0n],
+    ["quiet", 0n],
   ])("%j → %s", (cmdline, expected) => {
     expect(crashkernelSize(cmdline, "crashkernel")).toBe(expected);
   });

@@ -21,8 +21,6 @@ export interface CrPinning {
   refusesGuestWrite(vcpu: Vcpu, register: PinnedRegister, next: bigint, current: bigint): boolean;
   /** RSM, after leaving SMM and before loading: a chance to rewrite the copy of the image KVM loads from. */
   beforeRsmLoad(vcpu: Vcpu, image: SmramImage): void;
-  /** RSM, after loading: whether the restored state must fail RSM. */
-  refusesRsmResult(vcpu: Vcpu): boolean;
   /** kvm_vcpu_reset: vCPU creation and INIT. */
   onVcpuReset(vcpu: Vcpu): void;
   /** The value KVM loads into L1's CR0/CR4 from the vmcs12 host field on a nested VM-exit. */

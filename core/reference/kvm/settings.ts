@@ -1,9 +1,12 @@
 /**
- * The case configuration as the KVM machine reads it. The runner has filled in
- * every schema default, so a missing value is a runner bug, not a case error.
+ * The case configuration as the KVM machine reads it. The loader has filled in
+ * every schema default before a core sees a case, so every field is present.
  */
-import type { Config, GuestKernel } from "../../../spec/types/generated";
+import type { Config, GuestKernel, KvmConfig } from "../../../spec/types/generated";
 import { parseHex } from "../../hex";
+
+/** A configuration object as the loader hands it over: every schema default filled in. */
+type Filled<T> = T extends string | number | boolean | bigint ? T : { [K in keyof T]-?: Filled<Exclude<T[K], undefined>> };
 
 export interface VcpuStartState {
   cr0: bigint;
@@ -14,17 +17,12 @@ export interface VcpuStartState {
 }
 
 /** A guest kernel image with every default filled in. */
-export interface KernelImage {
-  cmdline: string;
-  crPinPatches: boolean;
-  kconfig: { KVM_GUEST: boolean; PARAVIRT_CR_PIN: boolean; KEXEC_CORE: boolean };
-  nativePinning: "none" | "5.3" | "5.8";
-}
+export type KernelImage = Filled<GuestKernel>;
 
 export interface KvmSettings {
   vcpus: number;
   ignoreMsrs: boolean;
-  vmm: { exposeCrPin: boolean; zeroesPinsOnReset: boolean; migratesPins: boolean };
+  vmm: Filled<KvmConfig>["vmm"];
   start: VcpuStartState;
   kernel: KernelImage;
   vendor: "intel" | "amd" | "hygon";
@@ -32,48 +30,17 @@ export interface KvmSettings {
   feature(name: string): boolean;
 }
 
-function present<T>(value: T | undefined, path: string): T {
-  if (value === undefined) throw new Error(`${path} is missing: the runner fills every schema default before a core sees a case`);
-  return value;
-}
-
-export function kernelImage(image: GuestKernel | undefined, path: string): KernelImage {
-  const given = present(image, path);
-  const kconfig = present(given.kconfig, `${path}.kconfig`);
-  return {
-    cmdline: present(given.cmdline, `${path}.cmdline`),
-    crPinPatches: present(given.crPinPatches, `${path}.crPinPatches`),
-    kconfig: {
-      KVM_GUEST: present(kconfig.KVM_GUEST, `${path}.kconfig.KVM_GUEST`),
-      PARAVIRT_CR_PIN: present(kconfig.PARAVIRT_CR_PIN, `${path}.kconfig.PARAVIRT_CR_PIN`),
-      KEXEC_CORE: present(kconfig.KEXEC_CORE, `${path}.kconfig.KEXEC_CORE`),
-    },
-    nativePinning: present(given.nativePinning, `${path}.nativePinning`),
-  };
-}
-
 export function kvmSettings(config: Required<Config>): KvmSettings {
-  const kvm = config.kvm;
-  const vmm = present(kvm.vmm, "config.kvm.vmm");
-  const vcpu = present(kvm.vcpu, "config.kvm.vcpu");
-  const features = (config.cpu.features ?? {}) as Record<string, boolean | undefined>;
+  const kvm = config.kvm as Filled<KvmConfig>;
+  const { vcpu } = kvm;
+  const features = config.cpu.features as Record<string, boolean | undefined>;
   return {
-    vcpus: present(kvm.vcpus, "config.kvm.vcpus"),
-    ignoreMsrs: present(kvm.ignoreMsrs, "config.kvm.ignoreMsrs"),
-    vmm: {
-      exposeCrPin: present(vmm.exposeCrPin, "config.kvm.vmm.exposeCrPin"),
-      zeroesPinsOnReset: present(vmm.zeroesPinsOnReset, "config.kvm.vmm.zeroesPinsOnReset"),
-      migratesPins: present(vmm.migratesPins, "config.kvm.vmm.migratesPins"),
-    },
-    start: {
-      cr0: parseHex(present(vcpu.cr0, "config.kvm.vcpu.cr0")),
-      cr3: parseHex(present(vcpu.cr3, "config.kvm.vcpu.cr3")),
-      cr4: parseHex(present(vcpu.cr4, "config.kvm.vcpu.cr4")),
-      efer: parseHex(present(vcpu.efer, "config.kvm.vcpu.efer")),
-      cs64: present(vcpu.cs64, "config.kvm.vcpu.cs64"),
-    },
-    kernel: kernelImage(kvm.guest, "config.kvm.guest"),
-    vendor: present(config.cpu.vendor, "config.cpu.vendor"),
+    vcpus: kvm.vcpus,
+    ignoreMsrs: kvm.ignoreMsrs,
+    vmm: kvm.vmm,
+    start: { cr0: parseHex(vcpu.cr0), cr3: parseHex(vcpu.cr3), cr4: parseHex(vcpu.cr4), efer: parseHex(vcpu.efer), cs64: vcpu.cs64 },
+    kernel: kvm.guest,
+    vendor: config.cpu.vendor as KvmSettings["vendor"],
     feature: (name) => features[name] === true,
   };
 }

@@ -126,7 +126,10 @@ export function resumeFromSmm(machine: KvmMachine, vcpu: Vcpu): Observation {
   vcpu.smm = false;
   returnToRealMode(machine, vcpu);
   machine.pinning?.beforeRsmLoad(vcpu, image);
-  if (!reload(machine, vcpu, image, fields, bytes) || machine.pinning?.refusesRsmResult(vcpu) === true) {
+  // The reload's writes run after SMM is left, through the guest write paths, so the pins apply to
+  // them: a restored CR0/CR4 that violates the pins fails the reload, which is v3's check after the
+  // load (cr-pinning-and-x86-facts 19) and needs no second look once every write has passed.
+  if (!reload(machine, vcpu, image, fields, bytes)) {
     vcpu.stopped = "an emulation failure on RSM";
     return { result: "emulation-failure" };
   }

@@ -42,15 +42,15 @@ export function readKvmState(machine: KvmMachine, key: string): Value | undefine
   const msr = MSR_KEY.exec(key);
   if (msr) {
     const vcpu = machine.vcpu(Number(msr[1]));
-    const read = readMsr(machine, vcpu, resolveMsr(machine, msr[2] ?? msr[3] ?? ""), "host");
+    const read = readMsr(machine, vcpu, resolveMsr(machine, msr[2] ?? msr[3]!), "host");
     return read.ok ? toHex(read.value) : null;
   }
   const smram = SMRAM_KEY.exec(key);
   if (smram) {
     const size = smram[2] === "32" ? 4 : 8;
-    return toHex(readSmram(machine, machine.vcpu(Number(smram[1])), Number(parseHex(smram[3] ?? "0x0")), size));
+    return toHex(readSmram(machine, machine.vcpu(Number(smram[1])), Number(parseHex(smram[3]!)), size));
   }
   const guest = GUEST_KEY.exec(key);
-  if (guest) return guestValue(machine, guest[1] ?? "");
+  if (guest) return guestValue(machine, guest[1]!);
   return undefined;
 }

@@ -13,21 +13,22 @@ export interface SequenceFault {
   vcpu: number;
 }
 
-/** Which kernels' code keeps the protection bits: the one booting, and the one handing over (kexec). */
+/**
+ * Which kernels' code keeps the protection bits: the one booting, and the one handing over (kexec).
+ * Firmware never does, but its steps name no pinSafeKeep bits (linux-guest.json), so only the
+ * kexec-relocate stage needs telling apart.
+ */
 export interface PinSafety {
   booting: boolean;
   previous: boolean;
 }
 
-function pinSafeAt(stage: WriteStage, safety: PinSafety): boolean {
-  if (stage === "firmware") return false;
-  return stage === "kexec-relocate" ? safety.previous : safety.booting;
-}
+const pinSafeAt = (stage: WriteStage, safety: PinSafety): boolean => (stage === "kexec-relocate" ? safety.previous : safety.booting);
 
 export function runSequence(machine: KvmMachine, vcpu: Vcpu, steps: readonly CrWriteStep[], safety: PinSafety): SequenceFault | undefined {
   for (const step of steps) {
     if (step.target === "enter-64-bit") {
-      if (!vcpu.longModeActive) throw new Error(`the ${step.stage} sequence jumps to 64-bit code without long mode active`);
+      // The writes before it set EFER.LME and CR0.PG, so long mode is active (a refused write returned).
       vcpu.cs64 = true;
       continue;
     }
@@ -35,7 +36,6 @@ export function runSequence(machine: KvmMachine, vcpu: Vcpu, steps: readonly CrW
     let value = ((step.fromZero ? 0n : current) & ~step.clear) | step.set;
     for (const { feature, mask } of step.setIfFeature) if (machine.hasFeature(feature)) value |= mask;
     if (pinSafeAt(step.stage, safety)) value |= current & step.pinSafeKeep;
-    if (step.onlyIfChanged && value === current) continue;
     const written =
       step.target === "efer"
         ? guestWriteEfer(machine, vcpu, value)

@@ -12,13 +12,14 @@ const UNITS: Record<string, bigint> = { "": 1n, K: 1n << 10n, M: 1n << 20n, G: 1
 
 /**
  * The size the last `<param>=` asks for (`<size>[KMGTPE][@offset]` or `<size>[KMGTPE],high|low`),
- * or undefined when there is none or it does not parse (parse_crashkernel() fails; nothing is reserved).
+ * or 0 when there is none or it does not parse (parse_crashkernel() fails; nothing is reserved).
  */
-export function crashkernelSize(cmdline: string, param: string): bigint | undefined {
+export function crashkernelSize(cmdline: string, param: string): bigint {
   const prefix = `${param}=`;
   const value = cmdline.split(/\s+/).filter((word) => word.startsWith(prefix)).pop()?.slice(prefix.length);
-  if (value === undefined) return undefined;
+  if (value === undefined) return 0n;
   const parsed = /^(0x[0-9a-fA-F]+|[0-9]+)([KMGTPE]?)(@(0x[0-9a-fA-F]+|[0-9]+)[KMGTPE]?|,high|,low)?$/.exec(value);
-  if (parsed === null) return undefined;
-  return BigInt(parsed[1] ?? "0") * (UNITS[parsed[2] ?? ""] ?? 1n);
+  if (parsed === null) return 0n;
+  // Both groups always match (the unit may be empty), and UNITS has every unit the pattern admits.
+  return BigInt(parsed[1]!) * UNITS[parsed[2]!]!;
 }

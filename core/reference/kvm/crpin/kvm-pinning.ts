@@ -60,17 +60,16 @@ export function kvmPinning(revision: CrpinRevision, ignoreMsrs: boolean): CrPinn
     foreignMsr: (number) => revision.foreign(number),
     ownsMsr: (number) => revision.byNumber(number) !== undefined,
 
+    // The machine hands over only numbers ownsMsr accepts.
     readMsr(vcpu, number, accessor): MsrRead {
-      const msr = revision.byNumber(number);
-      if (msr === undefined) return { ok: false };
+      const msr = revision.byNumber(number)!;
       if (msr.role === "allowed") return { ok: true, value: revision.allowed[msr.register] };
       if (accessor === "guest" && !choices.pinReadableByGuest) return { ok: false };
       return { ok: true, value: vcpu.pins[msr.register][pinField(msr)] };
     },
 
     writeMsr(vcpu, number, value, accessor) {
-      const msr = revision.byNumber(number);
-      if (msr === undefined) return false;
+      const msr = revision.byNumber(number)!;
       return msr.role === "allowed" ? writeAllowedMsr(msr, value) : writePinMsr(vcpu, msr, value, accessor);
     },
 
@@ -89,11 +88,6 @@ export function kvmPinning(revision: CrpinRevision, ignoreMsrs: boolean): CrPinn
         const kept = image.layout64 && choices.rsmFixupTruncates64 ? saved & LOW_HALF : saved;
         image.write(register, restorePinned(kept, revision.allowed[register], pin));
       }
-    },
-
-    refusesRsmResult(vcpu) {
-      if (choices.rsm !== "check-after-load") return false;
-      return violates(vcpu, "cr0", vcpu.cr0, vcpu.cr0) || violates(vcpu, "cr4", vcpu.cr4, vcpu.cr4);
     },
 
     onVcpuReset(vcpu) {

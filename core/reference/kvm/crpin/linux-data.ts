@@ -1,7 +1,7 @@
 /** spec/data/areas/crpin/linux-guest.json as masks. */
 import type { Spec } from "../../../../spec";
 import type { CrpinLinuxGuest, GuestCrWrite, NativePinningGeneration } from "../../../../spec/types/generated";
-import { layout } from "../../../x86/layouts";
+import { layout, type Layout } from "../../../x86/layouts";
 import { maskOf } from "../rules";
 
 export type WriteStage = GuestCrWrite["stage"];
@@ -15,7 +15,6 @@ export interface CrWriteStep {
   set: bigint;
   setIfFeature: readonly { feature: string; mask: bigint }[];
   pinSafeKeep: bigint;
-  onlyIfChanged: boolean;
 }
 
 export interface NativeGeneration {
@@ -41,18 +40,20 @@ export function linuxGuestData(spec: Spec): LinuxGuestData {
   const data = spec.data<CrpinLinuxGuest>("areas/crpin/linux-guest.json");
   const cr0 = layout(spec, "cr0");
   const cr4 = layout(spec, "cr4");
-  const layouts = { cr0, cr4, efer: layout(spec, "efer") };
+  // An enter-64-bit step names no bits: any layout reads its empty lists.
+  const layouts: Record<WriteTarget, Layout> = { cr0, cr4, efer: layout(spec, "efer"), "enter-64-bit": cr0 };
   const step = (write: GuestCrWrite): CrWriteStep => {
-    const bits = write.target === "enter-64-bit" ? layouts.cr0 : layouts[write.target];
+    const bits = layouts[write.target];
     return {
       stage: write.stage,
       target: write.target,
       fromZero: write.base === "zero",
       clear: maskOf(bits, write.clear ?? []),
       set: maskOf(bits, write.set ?? []),
-      setIfFeature: Object.entries(write.setIfFeature ?? {}).map(([feature, names]) => ({ feature, mask: maskOf(bits, names ?? []) })),
+      setIfFeature: Object.entries(write.setIfFeature ?? {}).map(([feature, names]) => ({ feature, mask: maskOf(bits, names) })),
       pinSafeKeep: maskOf(bits, write.pinSafeKeep ?? []),
-      onlyIfChanged: write.onlyIfChanged === true,
+      // onlyIfChanged (cr4_set_bits skips an unchanged value) is not read: rewriting the value a
+      // register holds changes nothing, and no pins can change between the sequence's writes.
     };
   };
   const generation = (given: NativePinningGeneration): NativeGeneration => ({

@@ -39,9 +39,12 @@ export function pinningDecision(revision: CrpinRevision, image: KernelImage): Pi
   return { built, requested, kexecLoadDisabled };
 }
 
-/** Images carrying the flag that says they keep pinned bits (seed 003's ELF addition, the image-flag revisions). */
+/**
+ * Images carrying the flag that says they keep pinned bits (seed 003's ELF addition): asked only
+ * by the image-flag revisions, whose kernels with paravirtual pinning built carry it.
+ */
 export function carriesPinFlag(revision: CrpinRevision, image: KernelImage): boolean {
-  return revision.choices.guest.kexec === "image-flag" && pinningBuilt(revision, image);
+  return pinningBuilt(revision, image);
 }
 
 /** Whether the image's early code keeps the protection bits across kexec and early boot. */

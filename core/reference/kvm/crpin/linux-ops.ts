@@ -7,7 +7,7 @@ import { initVcpu } from "../host";
 import { movToCr } from "../instructions";
 import type { KvmMachine } from "../machine";
 import { readMsr, writeMsr } from "../msrs";
-import { kernelImage, type KernelImage } from "../settings";
+import type { KernelImage } from "../settings";
 import type { PinnedRegister, Vcpu } from "../vcpu";
 import { runSequence, type PinSafety, type SequenceFault } from "./boot-sequence";
 import { crashkernelSize } from "./cmdline";
@@ -42,14 +42,13 @@ function setUpPvPinning(machine: KvmMachine, guest: LinuxGuest, vcpu: Vcpu): voi
   const revision = revisionOf(machine);
   const requests: Record<PinnedRegister, bigint> = { cr0: linuxGuestData(machine.spec).pvCr0Request, cr4: guest.nativeCr4PinnedBits };
   for (const register of ["cr0", "cr4"] as const) {
-    const allowedMsr = revision.byName(aliasOf({ register, role: "allowed" }));
-    const pinMsr = revision.byName(aliasOf({ register, role: "pin" }));
-    if (allowedMsr === undefined || pinMsr === undefined) throw new Error(`the revision of ${machine.profile} lacks the ${register} ALLOWED or pin MSR`);
-    const allowed = readMsr(machine, vcpu, allowedMsr.number, "guest");
-    // Every revision accepts request & allowed from a guest whose boot writes met the pins in force.
-    if (!allowed.ok || !writeMsr(machine, vcpu, pinMsr.number, requests[register] & allowed.value, "guest")) {
-      throw new Error(`KVM refused the guest's ${pinMsr.name} write on vCPU ${vcpu.id}, which no modelled flow should produce`);
-    }
+    // Every revision defines both MSRs for both registers, and lets the guest read ALLOWED.
+    const allowedMsr = revision.byName(aliasOf({ register, role: "allowed" }))!;
+    const pinMsr = revision.byName(aliasOf({ register, role: "pin" }))!;
+    const allowed = readMsr(machine, vcpu, allowedMsr.number, "guest") as { ok: true; value: bigint };
+    // Every revision accepts request & allowed from a guest whose boot writes met the pins in force
+    // (a pin the boot writes could not meet has already faulted the boot).
+    writeMsr(machine, vcpu, pinMsr.number, requests[register] & allowed.value, "guest");
   }
 }
 
@@ -57,8 +56,7 @@ function setUpPvPinning(machine: KvmMachine, guest: LinuxGuest, vcpu: Vcpu): voi
 function setUpBootCpu(machine: KvmMachine, guest: LinuxGuest, revision: CrpinRevision, bsp: Vcpu): void {
   const data = linuxGuestData(machine.spec);
   const image = guest.image;
-  const size = crashkernelSize(image.cmdline, data.crashkernelParam);
-  if (image.kconfig.KEXEC_CORE && size !== undefined && size > 0n) {
+  if (image.kconfig.KEXEC_CORE && crashkernelSize(image.cmdline, data.crashkernelParam) > 0n) {
     const ignored = image.crPinPatches && revision.choices.guest.crashkernelIgnoredWithOptIn && optedIn(revision, image);
     if (ignored) machine.print({ msg: "linux-crashkernel-ignored-pv-cr-pin" });
     guest.crashkernelReserved = !ignored;
@@ -75,13 +73,15 @@ function bringUp(machine: KvmMachine, guest: LinuxGuest, revision: CrpinRevision
   const vcpu = machine.runnable(id);
   if (vcpu.guestMode || vcpu.smm) throw new CaseModelError(`vCPU ${id} runs L2 or is in SMM; bringing it up is not modelled`);
   initVcpu(machine, vcpu);
-  const fault = runSequence(machine, vcpu, linuxGuestData(machine.spec).sequences.ap, { booting: pinSafe(revision, guest.image), previous: false });
+  // INIT leaves CR4 at 0, so a pin-safe AP finds no protection bits to keep, and no kexec stage runs.
+  const fault = runSequence(machine, vcpu, linuxGuestData(machine.spec).sequences.ap, { booting: false, previous: false });
   if (fault !== undefined) return fault;
   setUpPvPinning(machine, guest, vcpu);
   return undefined;
 }
 
-function bootKernel(machine: KvmMachine, image: KernelImage, handover: "power-on" | "kexec", previous?: KernelImage): Observation {
+/** A power-on boot, or (with the kernel handing over) a kexec. */
+function bootKernel(machine: KvmMachine, image: KernelImage, previous?: KernelImage): Observation {
   const revision = revisionOf(machine);
   if (image.crPinPatches && image.nativePinning === "none") {
     throw new CaseModelError("the CR-pinning guest patches hook native pinning's setup_cr_pinning() (Linux 5.3 and later); nativePinning cannot be none");
@@ -89,12 +89,12 @@ function bootKernel(machine: KvmMachine, image: KernelImage, handover: "power-on
   const guest = new LinuxGuest(image, pinningDecision(revision, image));
   machine.guest = guest;
   const bsp = machine.runnable(0);
-  if (handover === "power-on") {
+  if (previous === undefined) {
     for (const vcpu of machine.vcpus) machine.runnable(vcpu.id).loadResetState();
   }
   const safety: PinSafety = { booting: pinSafe(revision, image), previous: previous !== undefined && pinSafe(revision, previous) };
   const sequences = linuxGuestData(machine.spec).sequences;
-  const fault = runSequence(machine, bsp, handover === "power-on" ? sequences.boot : sequences.kexec, safety);
+  const fault = runSequence(machine, bsp, previous === undefined ? sequences.boot : sequences.kexec, safety);
   if (fault !== undefined) return faulted(fault);
   setUpBootCpu(machine, guest, revision, bsp);
   for (let id = 1; id < machine.vcpus.length; id++) {
@@ -111,7 +111,8 @@ function writeThroughHelper(machine: KvmMachine, args: GuestWriteCrArgs): Observ
   const vcpu = machine.runnable(args.vcpu ?? 0);
   const value = parseHex(args.value);
   const first = movToCr(machine, vcpu, args.cr, value);
-  if (first.result !== "ok" || !guest.nativePinning || guest.image.nativePinning === "none") return first;
+  // A running kernel has set up native pinning exactly when its image has it.
+  if (first.result !== "ok" || guest.image.nativePinning === "none") return first;
   const generation = linuxGuestData(machine.spec).native[guest.image.nativePinning];
   const print = machine.print.bind(machine);
   if (args.cr === 0) {
@@ -123,9 +124,10 @@ function writeThroughHelper(machine: KvmMachine, args: GuestWriteCrArgs): Observ
     return again;
   }
   const pinned = guest.nativeCr4PinnedBits;
-  const changed = generation.cr4Rule === "keep-set" ? pinned & ~value : (value & generation.cr4Mask) ^ pinned;
+  const keepSet = generation.cr4Rule === "keep-set";
+  const changed = keepSet ? pinned & ~value : (value & generation.cr4Mask) ^ pinned;
   if (changed === 0n) return first;
-  const corrected = generation.cr4Rule === "keep-set" ? value | changed : (value & ~generation.cr4Mask) | pinned;
+  const corrected = keepSet ? value | changed : (value & ~generation.cr4Mask) | pinned;
   const again = movToCr(machine, vcpu, 4, corrected);
   if (again.result === "ok") guest.warnOnce(print, { msg: generation.cr4Message, bits: changed.toString(16) });
   return again;
@@ -134,11 +136,13 @@ function writeThroughHelper(machine: KvmMachine, args: GuestWriteCrArgs): Observ
 function kexecLoad(machine: KvmMachine, args: GuestKexecLoadArgs): Observation {
   const guest = runningGuest(machine);
   const revision = revisionOf(machine);
-  const image = kernelImage(args.image, "args.image");
+  // The loader has filled in every schema default of the image.
+  const image = args.image as KernelImage;
   if (!guest.image.kconfig.KEXEC_CORE) return errno("ENOSYS");
   if (guest.kexecLoadDisabled) return errno("EPERM");
-  if (revision.choices.guest.kexec === "image-flag" && guest.pvCrPin === "enabled") {
-    if ((args.syscall ?? "kexec_file_load") === "kexec_load") return errno("EINVAL");
+  // Where kexec is disabled on opt-in, a pinning kernel has already answered EPERM; rfc-v1 pins only without KEXEC_CORE.
+  if (guest.pvCrPin === "enabled") {
+    if (args.syscall === "kexec_load") return errno("EINVAL");
     if (!carriesPinFlag(revision, image)) return errno("ENOEXEC");
   }
   guest.loaded = image;
@@ -148,13 +152,13 @@ function kexecLoad(machine: KvmMachine, args: GuestKexecLoadArgs): Observation {
 function kexecExec(machine: KvmMachine): Observation {
   const guest = runningGuest(machine);
   if (guest.loaded === undefined) throw new CaseModelError("no kexec image is loaded: use guest_kexec_load first");
-  return bootKernel(machine, guest.loaded, "kexec", guest.image);
+  return bootKernel(machine, guest.loaded, guest.image);
 }
 
 export const linuxOperations = {
   guest_boot(machine: KvmMachine): Observation {
     if (machine.guest?.running === true) throw new CaseModelError("a guest kernel is already running: reset the machine (vmm_system_reset) before booting again");
-    return bootKernel(machine, machine.settings.kernel, "power-on");
+    return bootKernel(machine, machine.settings.kernel);
   },
   guest_online_cpu(machine: KvmMachine, args: GuestOnlineCpuArgs): Observation {
     const guest = runningGuest(machine);

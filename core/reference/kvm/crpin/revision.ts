@@ -23,7 +23,6 @@ export interface CrpinRevision {
   byNumber(number: bigint): RevisionMsr | undefined;
   /** By MSR name, or by alias `<register>-<role>` (cr4-pin, cr0-allowed, cr4-pin-low). */
   byName(name: string): RevisionMsr | undefined;
-  msr(register: PinnedRegister, role: MsrRole): RevisionMsr | undefined;
   foreign(number: bigint): string | undefined;
 }
 
@@ -56,7 +55,6 @@ function readRevision(spec: Spec, profile: string): CrpinRevision | undefined {
     msrs,
     byNumber: (number) => msrs.find((msr) => msr.number === number),
     byName: (name) => names.get(name),
-    msr: (register, role) => msrs.find((msr) => msr.register === register && msr.role === role),
     foreign: (number) => foreign.get(number),
   };
 }
