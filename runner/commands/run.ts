@@ -108,6 +108,9 @@ ${coreLimitUsage()}`;
     const terminal = require("../../reports/terminal") as typeof import("../../reports/terminal");
 
     const spec = loadSpec();
+    // The run keeps its results to the end; a heap allowed to grow 4× past them would be mostly garbage.
+    const { performanceSettings } = require("../performance-settings") as typeof import("../performance-settings");
+    (require("node:v8") as typeof import("node:v8")).setFlagsFromString(`--heap-growing-percent=${performanceSettings().runner.heapGrowingPercent}`);
     const unknownProfiles = (values.profile ?? []).filter((p) => !spec.profiles.has(p));
     if (unknownProfiles.length > 0) throw new UsageError(`unknown profile ${unknownProfiles.join(", ")}; known: ${[...spec.profiles.keys()].join(", ")}`);
 

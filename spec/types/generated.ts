@@ -2856,6 +2856,10 @@ export interface RunnerSettings {
    */
   parallelMinFiles: number;
   /**
+   * How far V8 lets the heap of a run grow past what survived the last full collection, in percent (V8's --heap-growing-percent). V8's own choice for a busy program is up to 4×: with a run's results as the live set, most of its peak memory would be garbage waiting to be collected.
+   */
+  heapGrowingPercent: number;
+  /**
    * Processors the machine must have before a run starts worker threads by default: with fewer, the workers and the main thread (which loads, validates and judges) compete for the same processors and the run is slower than in one thread.
    */
   parallelMinProcessors: number;
