@@ -569,6 +569,7 @@ export interface HvabiSchemas {
   "grant-status-table"?: GrantStatusTable;
   "kvm-model"?: KvmModel;
   messages?: MessageCatalogue;
+  "model-boundary"?: ModelBoundary;
   observables?: ObservableCatalogue;
   observation?: StepObservation;
   "ops-crpin"?: CrpinOperations;
@@ -2633,6 +2634,40 @@ export interface Message {
    * @minItems 1
    */
   sources: [Source, ...Source[]];
+}
+/**
+ * Inputs the reference core declines to model, each with the refusal it must give (core/reference/model-boundary/*.json). A reference that answered outside its model would give verdicts nobody wrote down; these entries pin the boundary, and the mutation run uses them to judge the core's own refusal checks.
+ */
+export interface ModelBoundary {
+  $schema?: string;
+  description: string;
+  /**
+   * @minItems 1
+   */
+  inputs: [BoundaryInput, ...BoundaryInput[]];
+}
+export interface BoundaryInput {
+  /**
+   * Unique among boundary inputs: `<area>.boundary.<name>`.
+   */
+  id: string;
+  area: AreaName;
+  profile: ProfileName;
+  /**
+   * What the model leaves out here, and why a valid case cannot depend on it.
+   */
+  why: string;
+  config: Config;
+  /**
+   * Steps as in a case. An `expect` only names what the step asks the core to observe (state keys, log); the core must refuse before anything is judged.
+   *
+   * @minItems 1
+   */
+  steps: [Step, ...Step[]];
+  /**
+   * The core's whole error message, word for word: the refusal must tell the case's author what is out of the model.
+   */
+  refusal: string;
 }
 /**
  * The `state` keys an area defines and the `returns` keys of its operations. Key templates use placeholders: {domid} and {n} (decimal), {ref} (decimal grant ref), {frame} and {addr} (0x hex), {vcpu} (decimal), {msr} (0x hex), {name} (identifier).
