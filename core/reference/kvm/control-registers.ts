@@ -40,11 +40,9 @@ export function guestWriteCr0(writer: CrWriter, vcpu: Vcpu, value: bigint): bool
   if (!set(next, cr0.mask("PG")) && (vcpu.in64BitMode || set(vcpu.cr4, cr4.mask("PCIDE")))) return false;
   if (!set(next, cr0.mask("WP")) && set(vcpu.cr4, cr4.mask("CET"))) return false;
 
-  const wasPaging = vcpu.paging;
   vcpu.cr0 = next;
-  if (longModeEnabled && wasPaging !== vcpu.paging) {
-    vcpu.efer = vcpu.paging ? vcpu.efer | efer.mask("LMA") : vcpu.efer & ~efer.mask("LMA");
-  }
+  // With EFER.LME set, LMA follows CR0.PG (it already agrees when PG does not change).
+  if (longModeEnabled) vcpu.efer = vcpu.paging ? vcpu.efer | efer.mask("LMA") : vcpu.efer & ~efer.mask("LMA");
   return true;
 }
 
