@@ -1,7 +1,7 @@
 /** Guest operations shared by the x86 areas: memory accesses, CPUID, EFLAGS.AC, PKRU, plain stores. */
 import type { AcInstructionArgs, CpuidFeaturesArgs, MemAccessArgs, StoreU64Args, WrpkruArgs } from "../../../../spec/types/generated";
 import { parseHex } from "../../../hex";
-import { cpuidCatalogue } from "../../../x86/cpuid";
+import { cpuidFeaturesAt } from "../../../x86/cpuid";
 import { walk, type WalkResult } from "../../../x86/page-walk";
 import { CaseModelError } from "../../model-error";
 import { errno, ok, type Observation } from "../../observe";
@@ -67,7 +67,7 @@ function cpuidFeatures(machine: XenMachine, args: CpuidFeaturesArgs): Observatio
   const { domain, vcpu } = guestContext(machine, args.dom, args.vcpu);
   const subject = policySubject(domain);
   const returns: Record<string, boolean> = {};
-  for (const feature of cpuidCatalogue(machine.spec).at(args.leaf, args.subleaf ?? 0)) {
+  for (const feature of cpuidFeaturesAt(machine.spec, args.leaf, args.subleaf ?? 0)) {
     const guests = featureset(machine).features[feature.name]?.guests;
     if (guests === "!") {
       if (feature.mirrorsCr4 === undefined) throw new Error(`${feature.name} is special but mirrors no CR4 field`);
