@@ -15,7 +15,7 @@ import { domainHas, policySubject } from "./cpu-policy";
 import { x86State } from "./domain-state";
 import { deliver } from "./exceptions";
 import { guestContext } from "./guest";
-import { WORDS_PER_PAGE, writeWord } from "./memory";
+import { writeWord } from "./memory";
 import { pagingFor, type Paging } from "./paging";
 import type { XenVcpu } from "./vcpu";
 
@@ -111,7 +111,8 @@ function wrpkru(machine: XenMachine, args: WrpkruArgs): Observation {
 function storeU64(machine: XenMachine, args: StoreU64Args): Observation {
   const domain = machine.caller(args.dom);
   const frame = parseHex(args.frame);
-  if (!domain.owns(frame) || args.index >= WORDS_PER_PAGE) return errno("EFAULT");
+  // The schema bounds `index` to the frame (0-511).
+  if (!domain.owns(frame)) return errno("EFAULT");
   if (domain.isPv && isPageTable(x86State(domain).frames.get(frame).type)) {
     throw new CaseModelError("a PV guest's page tables are read-only to it; writable page-table emulation is not modelled (use mmu_update)");
   }
