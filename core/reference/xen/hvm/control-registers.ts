@@ -49,7 +49,8 @@ export function writeCr0(machine: XenMachine, regs: HvmRegisters, value: bigint)
   const next = (value & maskOf(machine, "cr0", cr4Abi(machine).hvmCr0Known)) | cr0(machine, "ET");
   const pg = cr0(machine, "PG");
   if ((next & pg) !== 0n && (next & cr0(machine, "PE")) === 0n) return "general-protection";
-  // Clearing WP with CR4.CET set would fault, but CET is offered to no HVM guest (CR4-HVM-CET), so CR4.CET is never set.
+  // CET is offered to no HVM guest (CR4-HVM-CET), so no guest state reaches this; kept for a state that has CET anyway.
+  if ((next & cr0(machine, "WP")) === 0n && (regs.cr4 & cr4(machine, "CET")) !== 0n) return "general-protection";
   const wasOn = (regs.cr0 & pg) !== 0n;
   const turnsOn = (next & pg) !== 0n;
   let nextEfer = regs.efer;
