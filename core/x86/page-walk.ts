@@ -135,7 +135,8 @@ export function walk(
   let noExecute = false;
   let frame = root;
   let target: bigint | undefined;
-  for (let level = LEVELS; level >= 1 && target === undefined; level--) {
+  // Level 1 always ends the walk (a translation or a fault), so the level never drops below 1.
+  for (let level = LEVELS; target === undefined; level--) {
     const index = tableIndex(address, level);
     const entry = tables.read(level, frame, index);
     if ((entry & pte.mask("P")) === 0n) return fault("not-present");
@@ -145,7 +146,8 @@ export function walk(
     user &&= (entry & pte.mask("US")) !== 0n;
     noExecute ||= controls.nxe && (entry & pte.mask("NX")) !== 0n;
     const next = (entry & pte.mask("FRAME")) >> PAGE_SHIFT;
-    const largePage = (level === 2 || level === 3) && (entry & pte.mask("PS_PAT")) !== 0n;
+    // PS in an L4 entry is reserved (refused above); in an L1 entry bit 7 is PAT, and level 1 ends the walk anyway.
+    const largePage = (entry & pte.mask("PS_PAT")) !== 0n;
     if (level === 1 || largePage) {
       // In a large-page entry the low frame bits are the PAT bit and reserved bits; the 4-KiB frame comes from the address.
       const span = INDEX_BITS * BigInt(level - 1);

@@ -1,6 +1,6 @@
 /** HVM control-register rules (cr-pinning-and-x86-facts 49-52; xen/arch/x86/hvm/hvm.c), including what guests cannot reach. */
 import { describe, expect, it } from "vitest";
-import { contextProblem, validCr4Bits, writeCr0, writeCr3, writeCr4, writeEfer } from "../../core/reference/xen/hvm/control-registers";
+import { contextValid, validCr4Bits, writeCr0, writeCr3, writeCr4, writeEfer } from "../../core/reference/xen/hvm/control-registers";
 import type { HvmRegisters } from "../../core/reference/xen/x86/vcpu";
 import { bootedMachine } from "./xen-machine";
 
@@ -35,8 +35,10 @@ describe("HVM control registers", () => {
   });
 
   it("judges toolstack contexts like hvm_load_cpu_ctxt()", () => {
-    expect(contextProblem(machine, hvm, longMode())).toBeUndefined();
-    expect(contextProblem(machine, hvm, { ...longMode(), cr0: 0x80010030n })).toBe("CR0.PG without CR0.PE");
-    expect(contextProblem(machine, hvm, { ...longMode(), efer: 0x400n })).toBe("LMA/LME/CR0.PG inconsistency");
+    expect(contextValid(machine, hvm, longMode())).toBe(true);
+    // CR0.PG without CR0.PE.
+    expect(contextValid(machine, hvm, { ...longMode(), cr0: 0x80010030n })).toBe(false);
+    // LMA without LME.
+    expect(contextValid(machine, hvm, { ...longMode(), efer: 0x400n })).toBe(false);
   });
 });

@@ -14,7 +14,7 @@ const CR3_PCID_BITS = 0xfffn;
 
 export interface CrWriter {
   readonly rules: KvmRules;
-  readonly pinning: CrPinning | undefined;
+  readonly pinning: CrPinning;
   hasFeature(name: string): boolean;
 }
 
@@ -32,7 +32,7 @@ export function guestWriteCr0(writer: CrWriter, vcpu: Vcpu, value: bigint): bool
   const next = (value | writer.rules.cr0Forced) & writer.rules.cr0Defined;
   if (set(next, cr0.mask("NW")) && !set(next, cr0.mask("CD"))) return false;
   if (set(next, cr0.mask("PG")) && !set(next, cr0.mask("PE"))) return false;
-  if (writer.pinning?.refusesGuestWrite(vcpu, "cr0", next, vcpu.cr0)) return false;
+  if (writer.pinning.refusesGuestWrite(vcpu, "cr0", next, vcpu.cr0)) return false;
 
   const longModeEnabled = set(vcpu.efer, efer.mask("LME"));
   const enablingPaging = !vcpu.paging && set(next, cr0.mask("PG"));
@@ -40,11 +40,9 @@ export function guestWriteCr0(writer: CrWriter, vcpu: Vcpu, value: bigint): bool
   if (!set(next, cr0.mask("PG")) && (vcpu.in64BitMode || set(vcpu.cr4, cr4.mask("PCIDE")))) return false;
   if (!set(next, cr0.mask("WP")) && set(vcpu.cr4, cr4.mask("CET"))) return false;
 
-  const wasPaging = vcpu.paging;
   vcpu.cr0 = next;
-  if (longModeEnabled && wasPaging !== vcpu.paging) {
-    vcpu.efer = vcpu.paging ? vcpu.efer | efer.mask("LMA") : vcpu.efer & ~efer.mask("LMA");
-  }
+  // With EFER.LME set, LMA follows CR0.PG (it already agrees when PG does not change).
+  if (longModeEnabled) vcpu.efer = vcpu.paging ? vcpu.efer | efer.mask("LMA") : vcpu.efer & ~efer.mask("LMA");
   return true;
 }
 
@@ -52,7 +50,7 @@ export function guestWriteCr0(writer: CrWriter, vcpu: Vcpu, value: bigint): bool
 export function guestWriteCr4(writer: CrWriter, vcpu: Vcpu, value: bigint): boolean {
   const { cr0, cr4 } = writer.rules;
   if (reservedBits(value, writer.rules.cr4Known, writer.rules.cr4Gated, (f) => writer.hasFeature(f)) !== 0n) return false;
-  if (writer.pinning?.refusesGuestWrite(vcpu, "cr4", value, vcpu.cr4)) return false;
+  if (writer.pinning.refusesGuestWrite(vcpu, "cr4", value, vcpu.cr4)) return false;
 
   if (vcpu.longModeActive) {
     if (!set(value, cr4.mask("PAE"))) return false;

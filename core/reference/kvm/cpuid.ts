@@ -11,8 +11,7 @@ export function kvmCpuid(machine: KvmMachine, leafText: string): Observation {
     return ok({ eax: toHex(signature.eax), ebx: toHex(signature.ebx), ecx: toHex(signature.ecx), edx: toHex(signature.edx) });
   }
   if (leaf === featuresLeaf) {
-    const exposed = machine.settings.vmm.exposeCrPin && machine.pinning !== undefined;
-    const eax = exposed ? (machine.pinning?.featureMask ?? 0n) : 0n;
+    const eax = machine.settings.vmm.exposeCrPin ? machine.pinning.featureMask : 0n;
     return ok({ eax: toHex(eax), ebx: "0x0", ecx: "0x0", edx: "0x0" });
   }
   throw new CaseModelError(`CPUID leaf ${leafText} is not modelled (KVM's leaves ${toHex(signatureLeaf)} and ${toHex(featuresLeaf)} are)`);

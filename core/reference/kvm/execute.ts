@@ -1,6 +1,6 @@
 /** Runs a KVM case on a fresh machine of the reference core. */
 import type { Spec } from "../../../spec";
-import type { StepObservation } from "../../../spec/types/generated";
+import type { StepObservation, VcpuInitArgs } from "../../../spec/types/generated";
 import type { CaseInput, StepInput } from "../../interface";
 import { CaseModelError } from "../model-error";
 import { ok, type Observation } from "../observe";
@@ -19,8 +19,9 @@ const OPERATIONS: KvmOperations = {
   host_set_msr: hostSetMsr,
   host_get_msr: hostGetMsr,
   host_set_sregs: hostSetSregs,
-  vcpu_init(machine, args) {
-    initVcpu(machine, machine.vcpu(args?.vcpu ?? 0));
+  // The loader fills in the schema's defaults: args is {} at least.
+  vcpu_init(machine, args: VcpuInitArgs) {
+    initVcpu(machine, machine.vcpu(args.vcpu ?? 0));
     return ok();
   },
   vmm_system_reset: vmmSystemReset,
@@ -38,7 +39,7 @@ function runStep(machine: KvmMachine, step: StepInput): Observation {
 }
 
 export function executeKvm(spec: Spec, input: CaseInput): StepObservation[] {
-  const machine = new KvmMachine(spec, input.profile, input.config, input.steps[0]?.op === "guest_boot");
+  const machine = new KvmMachine(spec, input.profile, input.config, input.steps[0]!.op === "guest_boot");
   return input.steps.map((step) => {
     const logStart = machine.console.length;
     const observation: StepObservation = { ...runStep(machine, step) };

@@ -22,15 +22,15 @@ export function hostGetMsr(machine: KvmMachine, args: HostGetMsrArgs): Observati
 }
 
 /** KVM_GET_SREGS, replace the given registers, KVM_SET_SREGS: no pin checks (cr-pinning-and-x86-facts 24). */
-export function hostSetSregs(machine: KvmMachine, args: HostSetSregsArgs | undefined): Observation {
-  const vcpu = machine.vcpu(args?.vcpu ?? 0);
+export function hostSetSregs(machine: KvmMachine, args: HostSetSregsArgs): Observation {
+  const vcpu = machine.vcpu(args.vcpu ?? 0);
   if (vcpu.guestMode) throw new CaseModelError(`KVM_SET_SREGS while vCPU ${vcpu.id} runs L2 is not modelled`);
   const next = {
-    cr0: args?.cr0 === undefined ? vcpu.cr0 : parseHex(args.cr0),
-    cr3: args?.cr3 === undefined ? vcpu.cr3 : parseHex(args.cr3),
-    cr4: args?.cr4 === undefined ? vcpu.cr4 : parseHex(args.cr4),
-    efer: args?.efer === undefined ? vcpu.efer : parseHex(args.efer),
-    cs64: args?.cs64 ?? vcpu.cs64,
+    cr0: args.cr0 === undefined ? vcpu.cr0 : parseHex(args.cr0),
+    cr3: args.cr3 === undefined ? vcpu.cr3 : parseHex(args.cr3),
+    cr4: args.cr4 === undefined ? vcpu.cr4 : parseHex(args.cr4),
+    efer: args.efer === undefined ? vcpu.efer : parseHex(args.efer),
+    cs64: args.cs64 ?? vcpu.cs64,
   };
   if (sregsProblem(machine.rules, next, (feature) => machine.hasFeature(feature)) !== undefined) return errno("EINVAL");
   Object.assign(vcpu, next);
@@ -45,7 +45,7 @@ export function initVcpu(machine: KvmMachine, vcpu: Vcpu): void {
     return;
   }
   vcpu.loadResetState();
-  machine.pinning?.onVcpuReset(vcpu);
+  machine.pinning.onVcpuReset(vcpu);
 }
 
 /** The VMM's reset of every vCPU; KVM is not told (cr-pinning-and-x86-facts 13). */
@@ -58,7 +58,7 @@ export function vmmSystemReset(machine: KvmMachine): Observation {
   const { exposeCrPin, zeroesPinsOnReset } = machine.settings.vmm;
   if (exposeCrPin && zeroesPinsOnReset) {
     for (const vcpu of machine.vcpus) {
-      for (const msr of machine.pinning?.vmmManagedMsrs ?? []) {
+      for (const msr of machine.pinning.vmmManagedMsrs) {
         if (!writeMsr(machine, vcpu, msr, 0n, "host")) throw new Error(`KVM refused the VMM's reset write of 0 to ${toHex(msr)}`);
       }
     }
@@ -78,7 +78,7 @@ export function vmmMigrate(machine: KvmMachine): Observation {
     Object.assign(destination, { cr0: source.cr0, cr3: source.cr3, cr4: source.cr4, efer: source.efer, cs64: source.cs64, smbase: source.smbase });
     destination.smram.set(source.smram);
     if (exposeCrPin && migratesPins) {
-      for (const msr of machine.pinning?.vmmManagedMsrs ?? []) {
+      for (const msr of machine.pinning.vmmManagedMsrs) {
         const saved = readMsr(machine, source, msr, "host");
         if (!saved.ok || !writeMsr(machine, destination, msr, saved.value, "host")) throw new Error(`migrating MSR ${toHex(msr)} failed`);
       }

@@ -55,11 +55,11 @@ export const instructionOperations = {
     machine.runnable(args.vcpu ?? 0);
     return kvmCpuid(machine, args.leaf);
   },
-  smi(machine: KvmMachine, args: { vcpu?: number } | undefined): Observation {
-    return enterSmm(machine, machine.runnable(args?.vcpu ?? 0));
+  smi(machine: KvmMachine, args: { vcpu?: number }): Observation {
+    return enterSmm(machine, machine.runnable(args.vcpu ?? 0));
   },
-  rsm(machine: KvmMachine, args: { vcpu?: number } | undefined): Observation {
-    return resumeFromSmm(machine, machine.runnable(args?.vcpu ?? 0));
+  rsm(machine: KvmMachine, args: { vcpu?: number }): Observation {
+    return resumeFromSmm(machine, machine.runnable(args.vcpu ?? 0));
   },
   smram_write(machine: KvmMachine, args: SmramWriteArgs): Observation {
     writeSmram(machine, machine.vcpu(args.vcpu ?? 0), Number(parseHex(args.offset)), args.size, parseHex(args.value));
@@ -68,7 +68,7 @@ export const instructionOperations = {
   nested_vmentry(machine: KvmMachine, args: NestedVmentryArgs): Observation {
     return nestedEnter(machine, machine.runnable(args.vcpu ?? 0), args);
   },
-  nested_vmexit(machine: KvmMachine, args: { vcpu?: number } | undefined): Observation {
-    return nestedExit(machine, machine.runnable(args?.vcpu ?? 0));
+  nested_vmexit(machine: KvmMachine, args: { vcpu?: number }): Observation {
+    return nestedExit(machine, machine.runnable(args.vcpu ?? 0));
   },
 };

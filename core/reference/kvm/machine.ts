@@ -19,8 +19,8 @@ import { Vcpu } from "./vcpu";
 export class KvmMachine implements MsrBus {
   readonly rules: KvmRules;
   readonly settings: KvmSettings;
-  readonly revision: CrpinRevision | undefined;
-  readonly pinning: CrPinning | undefined;
+  readonly revision: CrpinRevision;
+  readonly pinning: CrPinning;
   readonly vcpus: Vcpu[];
   readonly console: LogEntry[] = [];
   /** The Linux guest kernel, once `guest_boot` ran (running or not). */
@@ -38,8 +38,11 @@ export class KvmMachine implements MsrBus {
   ) {
     this.rules = kvmRules(spec);
     this.settings = kvmSettings(config);
-    this.revision = crpinRevision(spec, profile);
-    this.pinning = this.revision === undefined ? undefined : kvmPinning(this.revision, this.settings.ignoreMsrs);
+    const revision = crpinRevision(spec, profile);
+    // Every profile a KVM case runs under covers the crpin area (spec/data/profiles.json).
+    if (revision === undefined) throw new CaseModelError(`profile ${profile} has no CR-pinning revision: the KVM machine models KVM with one`);
+    this.revision = revision;
+    this.pinning = kvmPinning(revision, this.settings.ignoreMsrs);
     this.startState = poweredOff ? { ...this.rules.reset, cs64: false } : this.settings.start;
     const problem = sregsProblem(this.rules, this.startState, (feature) => this.hasFeature(feature));
     if (problem !== undefined) throw new CaseModelError(`config.kvm.vcpu is not a state KVM_SET_SREGS accepts: ${problem}`);
@@ -51,7 +54,7 @@ export class KvmMachine implements MsrBus {
   /** KVM_CREATE_VCPU (kvm_vcpu_reset), then the VMM loads the start state. */
   createVcpu(id: number): Vcpu {
     const vcpu = new Vcpu(id, this.rules, this.startState);
-    this.pinning?.onVcpuReset(vcpu);
+    this.pinning.onVcpuReset(vcpu);
     return vcpu;
   }
 

@@ -19,7 +19,7 @@ const EFER_NAME = "MSR_EFER";
 export function resolveMsr(bus: MsrBus, ref: string): bigint {
   if (isHex(ref)) return parseHex(ref);
   if (ref === EFER_NAME) return bus.rules.eferMsr;
-  const number = bus.pinning?.msrNumber(ref);
+  const number = bus.pinning.msrNumber(ref);
   if (number === undefined) throw new CaseModelError(`MSR ${ref} is not defined in this profile's CR-pinning revision; use a name it defines or a 0x number`);
   return number;
 }
@@ -29,7 +29,7 @@ function inPvRange(bus: MsrBus, number: bigint): boolean {
 }
 
 function unmodelled(bus: MsrBus, number: bigint): CaseModelError {
-  const name = bus.pinning?.foreignMsr(number);
+  const name = bus.pinning.foreignMsr(number);
   return new CaseModelError(
     name === undefined
       ? `MSR ${toHex(number)} is not modelled (the KVM machine models EFER and KVM's custom range ${toHex(bus.rules.pvMsrLow)}-${toHex(bus.rules.pvMsrHigh)})`
@@ -39,8 +39,8 @@ function unmodelled(bus: MsrBus, number: bigint): CaseModelError {
 
 export function readMsr(bus: MsrBus, vcpu: Vcpu, number: bigint, accessor: MsrAccessor): MsrRead {
   if (number === bus.rules.eferMsr) return { ok: true, value: vcpu.efer };
-  if (bus.pinning?.ownsMsr(number)) return bus.pinning.readMsr(vcpu, number, accessor);
-  if (!inPvRange(bus, number) || bus.pinning?.foreignMsr(number) !== undefined) throw unmodelled(bus, number);
+  if (bus.pinning.ownsMsr(number)) return bus.pinning.readMsr(vcpu, number, accessor);
+  if (!inPvRange(bus, number) || bus.pinning.foreignMsr(number) !== undefined) throw unmodelled(bus, number);
   return bus.ignoreMsrs ? { ok: true, value: 0n } : { ok: false };
 }
 
@@ -49,7 +49,7 @@ export function writeMsr(bus: MsrBus, vcpu: Vcpu, number: bigint, value: bigint,
     if (accessor === "guest") return guestWriteEfer(bus, vcpu, value);
     throw new CaseModelError("the host sets EFER with host_set_sregs in this model");
   }
-  if (bus.pinning?.ownsMsr(number)) return bus.pinning.writeMsr(vcpu, number, value, accessor);
-  if (!inPvRange(bus, number) || bus.pinning?.foreignMsr(number) !== undefined) throw unmodelled(bus, number);
+  if (bus.pinning.ownsMsr(number)) return bus.pinning.writeMsr(vcpu, number, value, accessor);
+  if (!inPvRange(bus, number) || bus.pinning.foreignMsr(number) !== undefined) throw unmodelled(bus, number);
   return bus.ignoreMsrs;
 }

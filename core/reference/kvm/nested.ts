@@ -44,9 +44,8 @@ export function nestedExit(machine: KvmMachine, vcpu: Vcpu): Observation {
   const nested = vcpu.nested;
   if (nested === undefined) throw new CaseModelError(`vCPU ${vcpu.id} is not running L2`);
   const svmForced = machine.settings.vendor === "intel" ? 0n : machine.rules.cr0.mask("PE");
-  const pinning = machine.pinning;
-  vcpu.cr0 = pinning === undefined ? nested.hostCr0 | svmForced : pinning.nestedExitValue(vcpu, "cr0", nested.hostCr0 | svmForced);
-  vcpu.cr4 = pinning === undefined ? nested.hostCr4 : pinning.nestedExitValue(vcpu, "cr4", nested.hostCr4);
+  vcpu.cr0 = machine.pinning.nestedExitValue(vcpu, "cr0", nested.hostCr0 | svmForced);
+  vcpu.cr4 = machine.pinning.nestedExitValue(vcpu, "cr4", nested.hostCr4);
   vcpu.nested = undefined;
   return ok();
 }

@@ -55,7 +55,8 @@ export const maskOf = (bits: Layout, names: readonly string[]): bigint =>
   names.reduce((mask, name) => mask | bits.mask(name), 0n);
 
 function gated(bits: Layout, table: Record<string, readonly string[] | undefined>): CpuidGatedBit[] {
-  return Object.entries(table).map(([name, features]) => ({ mask: bits.mask(name), features: features ?? [] }));
+  // A JSON object has no undefined members (the index signature's `| undefined` is TypeScript's).
+  return Object.entries(table).map(([name, features]) => ({ mask: bits.mask(name), features: features! }));
 }
 
 function smramFields(given: SmramLayout): SmramFields {

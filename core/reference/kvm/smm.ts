@@ -125,7 +125,7 @@ export function resumeFromSmm(machine: KvmMachine, vcpu: Vcpu): Observation {
   };
   vcpu.smm = false;
   returnToRealMode(machine, vcpu);
-  machine.pinning?.beforeRsmLoad(vcpu, image);
+  machine.pinning.beforeRsmLoad(vcpu, image);
   // The reload's writes run after SMM is left, through the guest write paths, so the pins apply to
   // them: a restored CR0/CR4 that violates the pins fails the reload, which is v3's check after the
   // load (cr-pinning-and-x86-facts 19) and needs no second look once every write has passed.

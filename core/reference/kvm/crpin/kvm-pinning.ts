@@ -64,7 +64,7 @@ export function kvmPinning(revision: CrpinRevision, ignoreMsrs: boolean): CrPinn
     readMsr(vcpu, number, accessor): MsrRead {
       const msr = revision.byNumber(number)!;
       if (msr.role === "allowed") return { ok: true, value: revision.allowed[msr.register] };
-      if (accessor === "guest" && !choices.pinReadableByGuest) return { ok: false };
+      if (accessor !== "host" && !choices.pinReadableByGuest) return { ok: false };
       return { ok: true, value: vcpu.pins[msr.register][pinField(msr)] };
     },
 

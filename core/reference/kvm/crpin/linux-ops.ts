@@ -21,11 +21,6 @@ const faulted = (where: SequenceFault): Observation => ({
   returns: { stage: where.stage, target: where.target, vcpu: where.vcpu },
 });
 
-function revisionOf(machine: KvmMachine): CrpinRevision {
-  if (machine.revision === undefined) throw new CaseModelError(`profile ${machine.profile} has no CR-pinning revision for the Linux guest to run against`);
-  return machine.revision;
-}
-
 function runningGuest(machine: KvmMachine): LinuxGuest {
   const guest = machine.guest;
   if (guest === undefined || !guest.running) throw new CaseModelError("no guest kernel is running: boot one with guest_boot first");
@@ -39,7 +34,7 @@ function setUpPvPinning(machine: KvmMachine, guest: LinuxGuest, vcpu: Vcpu): voi
     guest.pvCrPin = "host-lacks-feature";
     return;
   }
-  const revision = revisionOf(machine);
+  const revision = machine.revision;
   const requests: Record<PinnedRegister, bigint> = { cr0: linuxGuestData(machine.spec).pvCr0Request, cr4: guest.nativeCr4PinnedBits };
   for (const register of ["cr0", "cr4"] as const) {
     // Every revision defines both MSRs for both registers, and lets the guest read ALLOWED.
@@ -82,7 +77,7 @@ function bringUp(machine: KvmMachine, guest: LinuxGuest, revision: CrpinRevision
 
 /** A power-on boot, or (with the kernel handing over) a kexec. */
 function bootKernel(machine: KvmMachine, image: KernelImage, previous?: KernelImage): Observation {
-  const revision = revisionOf(machine);
+  const revision = machine.revision;
   if (image.crPinPatches && image.nativePinning === "none") {
     throw new CaseModelError("the CR-pinning guest patches hook native pinning's setup_cr_pinning() (Linux 5.3 and later); nativePinning cannot be none");
   }
@@ -135,7 +130,7 @@ function writeThroughHelper(machine: KvmMachine, args: GuestWriteCrArgs): Observ
 
 function kexecLoad(machine: KvmMachine, args: GuestKexecLoadArgs): Observation {
   const guest = runningGuest(machine);
-  const revision = revisionOf(machine);
+  const revision = machine.revision;
   // The loader has filled in every schema default of the image.
   const image = args.image as KernelImage;
   if (!guest.image.kconfig.KEXEC_CORE) return errno("ENOSYS");
@@ -162,7 +157,7 @@ export const linuxOperations = {
   },
   guest_online_cpu(machine: KvmMachine, args: GuestOnlineCpuArgs): Observation {
     const guest = runningGuest(machine);
-    const fault = bringUp(machine, guest, revisionOf(machine), args.vcpu);
+    const fault = bringUp(machine, guest, machine.revision, args.vcpu);
     return fault === undefined ? ok() : faulted(fault);
   },
   guest_write_cr: writeThroughHelper,

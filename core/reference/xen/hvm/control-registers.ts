@@ -25,16 +25,14 @@ export function validCr4Bits(machine: XenMachine, subject: PolicySubject): bigin
   return maskOf(machine, "cr4", valid.map((entry) => entry.bit));
 }
 
-/** hvm_efer_valid(): undefined when valid. `pagingOn` is CR0.PG, needed to judge LMA. */
-function eferProblem(machine: XenMachine, subject: PolicySubject, value: bigint, pagingOn: boolean): string | undefined {
+/** hvm_efer_valid(). `pagingOn` is CR0.PG, needed to judge LMA. */
+function eferValid(machine: XenMachine, subject: PolicySubject, value: bigint, pagingOn: boolean): boolean {
   const gated = cr4Abi(machine).hvmEferValid;
-  const known = maskOf(machine, "efer", gated.map((entry) => entry.bit));
-  if ((value & ~known) !== 0n) return "unknown bits";
-  for (const entry of gated) {
-    if ((value & efer(machine, entry.bit)) !== 0n && !domainHasAny(machine, subject, entry.anyFeature)) return `${entry.bit} without the feature`;
-  }
-  if ((value & efer(machine, "LMA")) !== 0n && ((value & efer(machine, "LME")) === 0n || !pagingOn)) return "LMA/LME/CR0.PG inconsistency";
-  return undefined;
+  // Bits Xen does not know, and bits whose feature the policy lacks.
+  if ((value & ~maskOf(machine, "efer", gated.map((entry) => entry.bit))) !== 0n) return false;
+  if (gated.some((entry) => (value & efer(machine, entry.bit)) !== 0n && !domainHasAny(machine, subject, entry.anyFeature))) return false;
+  // LMA needs LME and CR0.PG.
+  return (value & efer(machine, "LMA")) === 0n || ((value & efer(machine, "LME")) !== 0n && pagingOn);
 }
 
 export const longModeActive = (machine: XenMachine, regs: HvmRegisters): boolean => (regs.efer & efer(machine, "LMA")) !== 0n;
@@ -51,6 +49,7 @@ export function writeCr0(machine: XenMachine, regs: HvmRegisters, value: bigint)
   const next = (value & maskOf(machine, "cr0", cr4Abi(machine).hvmCr0Known)) | cr0(machine, "ET");
   const pg = cr0(machine, "PG");
   if ((next & pg) !== 0n && (next & cr0(machine, "PE")) === 0n) return "general-protection";
+  // CET is offered to no HVM guest (CR4-HVM-CET), so no guest state reaches this; kept for a state that has CET anyway.
   if ((next & cr0(machine, "WP")) === 0n && (regs.cr4 & cr4(machine, "CET")) !== 0n) return "general-protection";
   const wasOn = (regs.cr0 & pg) !== 0n;
   const turnsOn = (next & pg) !== 0n;
@@ -59,9 +58,9 @@ export function writeCr0(machine: XenMachine, regs: HvmRegisters, value: bigint)
     if ((regs.cr4 & cr4(machine, "PAE")) === 0n) return "general-protection";
     nextEfer |= efer(machine, "LMA");
   } else if (!turnsOn && wasOn) {
-    if ((regs.efer & efer(machine, "LME")) !== 0n && longModeActive(machine, regs)) return "general-protection";
+    // EFER.LMA implies LME (writeEfer and contextValid keep it so); leaving long mode is refused, so LMA is already clear below.
+    if (longModeActive(machine, regs)) return "general-protection";
     if ((regs.cr4 & cr4(machine, "PCIDE")) !== 0n) return "general-protection";
-    nextEfer &= ~efer(machine, "LMA");
   }
   regs.cr0 = next;
   regs.efer = nextEfer;
@@ -71,7 +70,7 @@ export function writeCr0(machine: XenMachine, regs: HvmRegisters, value: bigint)
 export function writeCr4(machine: XenMachine, subject: PolicySubject, regs: HvmRegisters, value: bigint): HvmWrite {
   if ((value & ~validCr4Bits(machine, subject)) !== 0n) return "general-protection";
   if ((value & cr4(machine, "PAE")) === 0n && longModeActive(machine, regs)) return "general-protection";
-  if ((value & cr4(machine, "CET")) !== 0n && (regs.cr0 & cr0(machine, "WP")) === 0n) return "general-protection";
+  // CET with CR0.WP clear would fault too, but CET is outside every HVM guest's valid set (CR4-HVM-CET).
   const pcide = cr4(machine, "PCIDE");
   if ((value & pcide) !== 0n && (regs.cr4 & pcide) === 0n && (!longModeActive(machine, regs) || (regs.cr3 & CR3_LOW_BITS) !== 0n)) {
     return "general-protection";
@@ -93,18 +92,20 @@ export function writeCr3(machine: XenMachine, regs: HvmRegisters, value: bigint)
 export function writeEfer(machine: XenMachine, subject: PolicySubject, regs: HvmRegisters, value: bigint): HvmWrite {
   const lma = efer(machine, "LMA");
   const requested = value & ~lma;
-  if (eferProblem(machine, subject, requested, pagingEnabled(machine, regs)) !== undefined) return "general-protection";
+  if (!eferValid(machine, subject, requested, pagingEnabled(machine, regs))) return "general-protection";
   if (((requested ^ regs.efer) & efer(machine, "LME")) !== 0n && pagingEnabled(machine, regs)) return "general-protection";
   regs.efer = requested | (regs.efer & lma);
   return "ok";
 }
 
-/** hvm_load_cpu_ctxt()'s checks of a context the toolstack supplies; undefined when it is acceptable. */
-export function contextProblem(machine: XenMachine, subject: PolicySubject, regs: HvmRegisters): string | undefined {
+/** hvm_load_cpu_ctxt()'s checks of a context the toolstack supplies. */
+export function contextValid(machine: XenMachine, subject: PolicySubject, regs: HvmRegisters): boolean {
   const known = maskOf(machine, "cr0", cr4Abi(machine).hvmCr0Known);
-  if ((regs.cr0 & ~known) !== 0n) return "CR0 has reserved bits";
-  if ((regs.cr0 & cr0(machine, "ET")) === 0n) return "CR0.ET is clear";
-  if ((regs.cr0 & cr0(machine, "PG")) !== 0n && (regs.cr0 & cr0(machine, "PE")) === 0n) return "CR0.PG without CR0.PE";
-  if ((regs.cr4 & ~validCr4Bits(machine, subject)) !== 0n) return "CR4 has bits the guest may not set";
-  return eferProblem(machine, subject, regs.efer, pagingEnabled(machine, regs));
+  // CR0 has reserved bits, lacks ET, or sets PG without PE.
+  if ((regs.cr0 & ~known) !== 0n) return false;
+  if ((regs.cr0 & cr0(machine, "ET")) === 0n) return false;
+  if ((regs.cr0 & cr0(machine, "PG")) !== 0n && (regs.cr0 & cr0(machine, "PE")) === 0n) return false;
+  // CR4 has bits the guest may not set.
+  if ((regs.cr4 & ~validCr4Bits(machine, subject)) !== 0n) return false;
+  return eferValid(machine, subject, regs.efer, pagingEnabled(machine, regs));
 }

@@ -9,7 +9,7 @@ import { CaseModelError } from "../../model-error";
 import { found, type StateRead } from "../../observe";
 import { acceptedAllowList, allowListFeatures } from "../cr4/allow-list";
 import type { XenDomain } from "../domain";
-import { contextProblem } from "../hvm/control-registers";
+import { contextValid } from "../hvm/control-registers";
 import type { XenArea, XenMachine } from "../machine";
 import { fixupGuestCr4 } from "../pv/guest-cr4";
 import { kernelPromisesNoSharedTopLevel } from "../ptshare/elf-notes";
@@ -56,7 +56,7 @@ function validateDomain(machine: XenMachine, config: DomainConfig): Errno | unde
     return undefined;
   }
   const subject = { type: "hvm" as const, extraFeatures: [] };
-  return contextProblem(machine, subject, hvmRegisters(machine, config)) === undefined ? undefined : "EINVAL";
+  return contextValid(machine, subject, hvmRegisters(machine, config)) ? undefined : "EINVAL";
 }
 
 function initDomain(machine: XenMachine, domain: XenDomain, config: DomainConfig): void {

@@ -8,6 +8,7 @@ import { smapSettings } from "../smap/area-state";
 import type { XenMachine } from "../machine";
 import type { DomainType, XenDomain } from "../domain";
 import { featureset } from "./abi";
+import { x86State } from "./domain-state";
 import { cpuFeatureByName, isAmdOrHygon } from "./host";
 
 /** What a domain's policy depends on besides the host. */
@@ -18,7 +19,7 @@ export interface PolicySubject {
 }
 
 export function policySubject(domain: XenDomain): PolicySubject {
-  return { type: domain.type, extraFeatures: domain.x86?.extraFeatures ?? [] };
+  return { type: domain.type, extraFeatures: x86State(domain).extraFeatures };
 }
 
 function policyOf(machine: XenMachine, name: string) {

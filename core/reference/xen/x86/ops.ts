@@ -1,7 +1,7 @@
 /** Guest operations shared by the x86 areas: memory accesses, CPUID, EFLAGS.AC, PKRU, plain stores. */
 import type { AcInstructionArgs, CpuidFeaturesArgs, MemAccessArgs, StoreU64Args, WrpkruArgs } from "../../../../spec/types/generated";
 import { parseHex } from "../../../hex";
-import { cpuidCatalogue } from "../../../x86/cpuid";
+import { cpuidFeaturesAt } from "../../../x86/cpuid";
 import { walk, type WalkResult } from "../../../x86/page-walk";
 import { CaseModelError } from "../../model-error";
 import { errno, ok, type Observation } from "../../observe";
@@ -15,7 +15,7 @@ import { domainHas, policySubject } from "./cpu-policy";
 import { x86State } from "./domain-state";
 import { deliver } from "./exceptions";
 import { guestContext } from "./guest";
-import { WORDS_PER_PAGE, writeWord } from "./memory";
+import { writeWord } from "./memory";
 import { pagingFor, type Paging } from "./paging";
 import type { XenVcpu } from "./vcpu";
 
@@ -67,7 +67,7 @@ function cpuidFeatures(machine: XenMachine, args: CpuidFeaturesArgs): Observatio
   const { domain, vcpu } = guestContext(machine, args.dom, args.vcpu);
   const subject = policySubject(domain);
   const returns: Record<string, boolean> = {};
-  for (const feature of cpuidCatalogue(machine.spec).at(args.leaf, args.subleaf ?? 0)) {
+  for (const feature of cpuidFeaturesAt(machine.spec, args.leaf, args.subleaf ?? 0)) {
     const guests = featureset(machine).features[feature.name]?.guests;
     if (guests === "!") {
       if (feature.mirrorsCr4 === undefined) throw new Error(`${feature.name} is special but mirrors no CR4 field`);
@@ -111,7 +111,8 @@ function wrpkru(machine: XenMachine, args: WrpkruArgs): Observation {
 function storeU64(machine: XenMachine, args: StoreU64Args): Observation {
   const domain = machine.caller(args.dom);
   const frame = parseHex(args.frame);
-  if (!domain.owns(frame) || args.index >= WORDS_PER_PAGE) return errno("EFAULT");
+  // The schema bounds `index` to the frame (0-511).
+  if (!domain.owns(frame)) return errno("EFAULT");
   if (domain.isPv && isPageTable(x86State(domain).frames.get(frame).type)) {
     throw new CaseModelError("a PV guest's page tables are read-only to it; writable page-table emulation is not modelled (use mmu_update)");
   }

@@ -22,24 +22,28 @@ export type Paging =
   | { kind: "paged"; tables: PageTables; root: bigint; controls: PagingControls; accessor: Accessor; apply(updates: readonly EntryUpdate[]): void }
   | { kind: "flat"; accessor: Accessor };
 
-const FOUR_GIB = 1n << 32n;
-
+/**
+ * A 32-bit PV guest's L4 is Xen's per-vCPU one: its slot 0 holds the guest's
+ * L3, and every address the model walks for such a guest (below 0xF5800000,
+ * or non-canonical and refused before any read) uses that slot.
+ */
 function guestTables(domain: XenDomain, compatSlot0?: bigint): PageTables {
   return {
     read(level, frame, index) {
-      if (compatSlot0 !== undefined && level === 4) return index === 0 ? compatSlot0 : 0n;
+      if (compatSlot0 !== undefined && level === 4) return compatSlot0;
       if (!domain.owns(frame)) throw new CaseModelError(`the walk reaches frame ${frame.toString(16)}, which d${domain.domid} does not own`);
       return readWord(domain, frame, index);
     },
   };
 }
 
-function applyTo(domain: XenDomain, skipRoot: boolean) {
+/**
+ * The walk's A/D updates. A 32-bit PV guest's compat L4 slot already has A set
+ * (compatL4EntryFlags) and is never a leaf, so no update ever names Xen's L4.
+ */
+function applyTo(domain: XenDomain) {
   return (updates: readonly EntryUpdate[]): void => {
-    for (const update of updates) {
-      if (skipRoot && update.level === 4) continue;
-      writeWord(domain, update.frame, update.index, update.value);
-    }
+    for (const update of updates) writeWord(domain, update.frame, update.index, update.value);
   };
 }
 
@@ -49,7 +53,8 @@ function refuseXenRange(machine: XenMachine, domain: XenDomain, address: bigint)
   if (domain.type === "pv64" && !isGuestL4Slot(machine, tableIndex(address, 4))) {
     throw new CaseModelError("the address lies in Xen's L4 slots 256-271, whose mappings are not modelled");
   }
-  if (domain.type === "pv32" && (address >= FOUR_GIB || address >= BigInt(pteAbi(machine).slots.compatHypervisorStart))) {
+  // The compat hypervisor area starts below 4 GiB, so this also refuses every address above a 32-bit guest's reach.
+  if (domain.type === "pv32" && address >= BigInt(pteAbi(machine).slots.compatHypervisorStart)) {
     throw new CaseModelError("a 32-bit PV guest address at or above the compat hypervisor area (0xF5800000) is not modelled");
   }
 }
@@ -72,13 +77,13 @@ function pvPaging(machine: XenMachine, domain: XenDomain, vcpu: XenVcpu, address
   const accessor: Accessor = { cpl: domain.type === "pv32" && kernel ? 1 : 3, ac: vcpu.ac, pkru: vcpu.pkru };
   if (domain.type === "pv32") {
     if (vcpu.pv.compatL4Slot0 === 0n) throw new CaseModelError(`d${domain.domid} vCPU ${vcpu.id} has no base pointer (MMUEXT_NEW_BASEPTR) to walk`);
-    return { kind: "paged", tables: guestTables(domain, vcpu.pv.compatL4Slot0), root: 0n, controls, accessor, apply: applyTo(domain, true) };
+    return { kind: "paged", tables: guestTables(domain, vcpu.pv.compatL4Slot0), root: 0n, controls, accessor, apply: applyTo(domain) };
   }
   const root = kernel ? vcpu.pv.baseptr : vcpu.pv.userBaseptr;
   if (root === null) {
     throw new CaseModelError(`d${domain.domid} vCPU ${vcpu.id} has no ${kernel ? "" : "user "}base pointer (MMUEXT_NEW_${kernel ? "" : "USER_"}BASEPTR) to walk in ${vcpu.mode} mode`);
   }
-  return { kind: "paged", tables: guestTables(domain), root, controls, accessor, apply: applyTo(domain, false) };
+  return { kind: "paged", tables: guestTables(domain), root, controls, accessor, apply: applyTo(domain) };
 }
 
 function hvmPaging(machine: XenMachine, domain: XenDomain, vcpu: XenVcpu): Paging {
@@ -98,7 +103,7 @@ function hvmPaging(machine: XenMachine, domain: XenDomain, vcpu: XenVcpu): Pagin
     pml4Bit8Reserved: isAmdOrHygon(machine),
   };
   const root = (regs.cr3 & fieldMask(machine, "cr3", "FRAME")) >> 12n;
-  return { kind: "paged", tables: guestTables(domain), root, controls, accessor, apply: applyTo(domain, false) };
+  return { kind: "paged", tables: guestTables(domain), root, controls, accessor, apply: applyTo(domain) };
 }
 
 export function pagingFor(machine: XenMachine, domain: XenDomain, vcpu: XenVcpu, address: bigint): Paging {

@@ -46,10 +46,6 @@ export class XenVcpu {
     return new XenVcpu(id, undefined, registers);
   }
 
-  get isPv(): boolean {
-    return this.pvRegisters !== undefined;
-  }
-
   get pv(): PvRegisters {
     if (this.pvRegisters === undefined) throw new Error(`vCPU ${this.id} is not a PV vCPU`);
     return this.pvRegisters;
