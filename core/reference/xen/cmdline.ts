@@ -7,8 +7,6 @@
 export const MAX_PARAM_SIZE = 128;
 
 export const INVALID = -1;
-/** parse_boolean(): the name matched but the value after `=` is not a boolean. */
-export const NOT_A_BOOLEAN = -2;
 
 /** parse_bool(): exactly these strings, case-sensitive (K2). */
 export function parseBool(text: string): 0 | 1 | -1 {
@@ -22,18 +20,17 @@ export function parseBool(text: string): 0 | 1 | -1 {
   }
 }
 
-/** parse_boolean(name, element): 1/0 for a recognised element, -1 if not this option, -2 if `name=<not a bool>` (K2). */
+/**
+ * parse_boolean(name, element): 1/0 for a recognised element, negative otherwise (K2). Xen returns -2
+ * rather than -1 for `name=<not a bool>`; every caller only asks whether the result is negative.
+ */
 export function parseBoolean(name: string, element: string): number {
   const negated = element.startsWith("no-");
   const rest = negated ? element.slice(3) : element;
   if (!rest.startsWith(name)) return INVALID;
   if (rest.length === name.length) return negated ? 0 : 1;
   if (negated) return INVALID;
-  if (rest[name.length] === "=") {
-    const value = parseBool(rest.slice(name.length + 1));
-    return value >= 0 ? value : NOT_A_BOOLEAN;
-  }
-  return INVALID;
+  return rest[name.length] === "=" ? parseBool(rest.slice(name.length + 1)) : INVALID;
 }
 
 /** One whitespace-separated option as parse_params() splits it. */
@@ -43,8 +40,7 @@ export interface ParsedOption {
   /** The key without `no-`. */
   name: string;
   negated: boolean;
-  /** Whether the option had `=`. */
-  hasValue: boolean;
+  /** What follows the first `=` ("" without one). */
   value: string;
 }
 
@@ -59,15 +55,9 @@ export function splitOptions(cmdline: string): ParsedOption[] {
     if (raw === "") continue;
     const option = raw.slice(0, MAX_PARAM_SIZE - 1);
     const eq = option.indexOf("=");
-    const key = eq >= 0 ? option.slice(0, eq) : option;
+    const [key, value] = eq >= 0 ? [option.slice(0, eq), option.slice(eq + 1)] : [option, ""];
     const negated = key.startsWith("no-");
-    options.push({
-      key,
-      name: negated ? key.slice(3) : key,
-      negated,
-      hasValue: eq >= 0,
-      value: eq >= 0 ? option.slice(eq + 1) : "",
-    });
+    options.push({ key, name: negated ? key.slice(3) : key, negated, value });
   }
   return options;
 }
