@@ -7,6 +7,8 @@
 export const MAX_PARAM_SIZE = 128;
 
 export const INVALID = -1;
+/** parse_boolean(): the name matched but the value after `=` is not a boolean. */
+export const NOT_A_BOOLEAN = -2;
 
 /** parse_bool(): exactly these strings, case-sensitive (K2). */
 export function parseBool(text: string): 0 | 1 | -1 {
@@ -20,17 +22,16 @@ export function parseBool(text: string): 0 | 1 | -1 {
   }
 }
 
-/**
- * parse_boolean(name, element): 1/0 for a recognised element, negative otherwise (K2). Xen returns -2
- * rather than -1 for `name=<not a bool>`; every caller only asks whether the result is negative.
- */
+/** parse_boolean(name, element): 1/0 for a recognised element, -1 if not this option, -2 if `name=<not a bool>` (K2). */
 export function parseBoolean(name: string, element: string): number {
   const negated = element.startsWith("no-");
   const rest = negated ? element.slice(3) : element;
   if (!rest.startsWith(name)) return INVALID;
   if (rest.length === name.length) return negated ? 0 : 1;
   if (negated) return INVALID;
-  return rest[name.length] === "=" ? parseBool(rest.slice(name.length + 1)) : INVALID;
+  if (rest[name.length] !== "=") return INVALID;
+  const value = parseBool(rest.slice(name.length + 1));
+  return value >= 0 ? value : NOT_A_BOOLEAN;
 }
 
 /** One whitespace-separated option as parse_params() splits it. */
