@@ -17,7 +17,6 @@ import { expectationFor } from "./case-checks.js";
 import { compareStep, type Mismatch } from "./compare.js";
 import { discoverCaseFiles } from "./discover.js";
 import { formatProblem, loadCaseFile, type LoadedCase } from "./loader.js";
-import { resolveCore } from "./resolve-core.js";
 import { stripCase } from "./strip.js";
 
 export interface ConformanceOptions {
@@ -107,10 +106,17 @@ export function conformanceSuite(options: ConformanceOptions = {}): void {
 
   describe(options.name ?? "hvabi conformance", () => {
     let core: Core | undefined;
+    let startFailure: unknown;
+    // A core that fails to start fails every case (vitest would only skip the tests after a failing beforeAll);
+    // resolve-core is imported here, not at the top, because it loads the reference core.
     beforeAll(async () => {
-      const option = options.core ?? "reference";
-      const given = typeof option === "function" ? await option() : option;
-      core = typeof given === "string" ? await resolveCore(given) : isCore(given) ? given : inProcessCore(given);
+      try {
+        const option = options.core ?? "reference";
+        const given = typeof option === "function" ? await option() : option;
+        core = typeof given === "string" ? await (await import("./resolve-core.js")).resolveCore(given) : isCore(given) ? given : inProcessCore(given);
+      } catch (error) {
+        startFailure = error;
+      }
     });
     afterAll(async () => {
       // A core object the caller handed over is the caller's to close.
@@ -126,7 +132,7 @@ export function conformanceSuite(options: ConformanceOptions = {}): void {
       for (const profile of entry.data.profiles) {
         if (options.profiles !== undefined && !options.profiles.includes(profile)) continue;
         test(`${entry.data.id} [${profile}]`, async (context) => {
-          if (core === undefined) throw new Error("the core did not start");
+          if (core === undefined) throw new Error(`the core did not start: ${startFailure instanceof Error ? startFailure.message : String(startFailure)}`, { cause: startFailure });
           const { description } = core;
           const skip = (note: string): void => {
             if (options.strict) throw new Error(`not run by the core (strict mode): ${note}`);

@@ -6,8 +6,7 @@ export type Observation = StepObservation;
 
 export const ok = (returns?: Values): Observation => (returns === undefined ? { result: "ok" } : { result: "ok", returns });
 
-export const errno = (name: Errno, returns?: Values): Observation =>
-  returns === undefined ? { result: name } : { result: name, returns };
+export const errno = (name: Errno): Observation => ({ result: name });
 
 export const grantStatus = (status: GrantStatus, returns?: Values): Observation =>
   returns === undefined ? { result: "ok", status } : { result: "ok", status, returns };

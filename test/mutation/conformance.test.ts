@@ -8,10 +8,23 @@
  * filling it. Module-level code still runs when the suite starts, outside any
  * test, so Stryker counts it as static and tries it against all tests.
  */
+import { inspect, isDeepStrictEqual } from "node:util";
 import type { CaseInput } from "../../core/interface";
 import { loadSpec } from "../../spec";
 import { conformanceSuite } from "../../runner/vitest.mts";
 import { freshView } from "./fresh-view";
+
+/**
+ * An outcome is JSON: what a served core sends over the wire. One that JSON
+ * would change (an undefined member, a bigint) gives a different answer
+ * in-process than served.
+ */
+function jsonValue<T>(outcome: T): T {
+  if (!isDeepStrictEqual(JSON.parse(JSON.stringify(outcome)), outcome)) {
+    throw new Error(`the reference core's outcome is not plain JSON: ${inspect(outcome, { depth: null })}`);
+  }
+  return outcome;
+}
 
 conformanceSuite({
   core: async () => {
@@ -19,7 +32,7 @@ conformanceSuite({
     const spec = loadSpec();
     return {
       description: createReferenceExecutor(spec).description,
-      execute: (input: CaseInput) => createReferenceExecutor(freshView(spec)).execute(input),
+      execute: (input: CaseInput) => jsonValue(createReferenceExecutor(freshView(spec)).execute(input)),
     };
   },
   name: "conformance",

@@ -29,11 +29,9 @@ export function parseBoolean(name: string, element: string): number {
   if (!rest.startsWith(name)) return INVALID;
   if (rest.length === name.length) return negated ? 0 : 1;
   if (negated) return INVALID;
-  if (rest[name.length] === "=") {
-    const value = parseBool(rest.slice(name.length + 1));
-    return value >= 0 ? value : NOT_A_BOOLEAN;
-  }
-  return INVALID;
+  if (rest[name.length] !== "=") return INVALID;
+  const value = parseBool(rest.slice(name.length + 1));
+  return value >= 0 ? value : NOT_A_BOOLEAN;
 }
 
 /** One whitespace-separated option as parse_params() splits it. */
@@ -43,8 +41,7 @@ export interface ParsedOption {
   /** The key without `no-`. */
   name: string;
   negated: boolean;
-  /** Whether the option had `=`. */
-  hasValue: boolean;
+  /** What follows the first `=` ("" without one). */
   value: string;
 }
 
@@ -59,15 +56,9 @@ export function splitOptions(cmdline: string): ParsedOption[] {
     if (raw === "") continue;
     const option = raw.slice(0, MAX_PARAM_SIZE - 1);
     const eq = option.indexOf("=");
-    const key = eq >= 0 ? option.slice(0, eq) : option;
+    const [key, value] = eq >= 0 ? [option.slice(0, eq), option.slice(eq + 1)] : [option, ""];
     const negated = key.startsWith("no-");
-    options.push({
-      key,
-      name: negated ? key.slice(3) : key,
-      negated,
-      hasValue: eq >= 0,
-      value: eq >= 0 ? option.slice(eq + 1) : "",
-    });
+    options.push({ key, name: negated ? key.slice(3) : key, negated, value });
   }
   return options;
 }

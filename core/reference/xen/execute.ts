@@ -21,7 +21,7 @@ function bootAndCreate(machine: XenMachine, input: CaseInput): Observation {
   for (const domain of input.config.domains) {
     const created = machine.createDomain(domain);
     if ("errno" in created) {
-      throw new CaseModelError(`config.domains: creating d${domain.domid ?? 1} failed with ${created.errno}`);
+      throw new CaseModelError(`config.domains: creating d${domain.domid!} failed with ${created.errno}`);
     }
   }
   return observation;
@@ -39,12 +39,12 @@ function runStep(machine: XenMachine, input: CaseInput, step: StepInput): Observ
 
 export function executeXen(spec: Spec, input: CaseInput): StepObservation[] {
   const machine = new XenMachine(spec, input.profile, input.config, XEN_AREAS);
-  if (input.steps[0]?.op !== "boot") bootAndCreate(machine, input);
+  if (input.steps[0]!.op !== "boot") bootAndCreate(machine, input);
   return input.steps.map((step) => {
     const logStart = machine.console.length;
     const observation: StepObservation = { ...runStep(machine, input, step) };
     const keys = step.observe?.state;
-    if (keys !== undefined && keys.length > 0) {
+    if (keys !== undefined) {
       const state: NonNullable<StepObservation["state"]> = {};
       for (const key of keys) {
         const value = machine.readState(key);

@@ -65,8 +65,6 @@ export class XenMachine {
   readonly console: LogEntry[] = [];
   readonly domains = new Map<number, XenDomain>();
   booted = false;
-  /** The id DOMID_ANY last took (domid_alloc()'s domid_last). */
-  private lastAnyDomid = 0;
   private readonly model: XenModelData;
   private readonly params: XenParams;
   /** Per-area parsed options, keyed by area name; each area owns its entry's shape. */
@@ -120,8 +118,9 @@ export class XenMachine {
   /** Boots: area defaults, then CONFIG_CMDLINE, then the bootloader line unless CONFIG_CMDLINE_OVERRIDE (K1). */
   boot(): Observation {
     for (const area of this.areas) area.initOptions(this);
-    if (this.xen.builtinCmdline) this.parseCmdline(this.xen.builtinCmdline ?? "");
-    if (!this.xen.cmdlineOverride) this.parseCmdline(this.xen.cmdline ?? "");
+    // Both command lines arrive filled in (the schema's default is "").
+    this.parseCmdline(this.xen.builtinCmdline!);
+    if (!this.xen.cmdlineOverride) this.parseCmdline(this.xen.cmdline!);
     for (const area of this.areas) area.completeOptions?.(this);
     this.booted = true;
     return { result: "ok" };
@@ -175,9 +174,9 @@ export class XenMachine {
     return BigInt(domid) * parseHex(this.model.domainMemory.frameStride);
   }
 
-  /** XEN_DOMCTL_createdomain as the toolstack issues it; areas validate their parts. */
+  /** XEN_DOMCTL_createdomain as the toolstack issues it; areas validate their parts. The schema's defaults are filled in. */
   createDomain(config: DomainConfig): { domid: number } | { errno: Errno } {
-    const domid = this.allocateDomid(config.domid ?? 1);
+    const domid = this.allocateDomid(config.domid!);
     if (domid === undefined) return { errno: "EEXIST" };
     const hvm = config.type === "hvm";
     if (hvm ? !this.hvmBuilt : !this.pvBuilt) return { errno: "EINVAL" };
@@ -188,10 +187,10 @@ export class XenMachine {
     // A 32-bit PV guest is switched to compat mode after creation; the smap area refuses it when that fails (S11).
     const domain = new XenDomain({
       domid,
-      type: config.type ?? "pv64",
-      privileged: config.privileged ?? false,
-      ioResources: config.ioResources ?? false,
-      vcpus: config.vcpus ?? 1,
+      type: config.type!,
+      privileged: config.privileged!,
+      ioResources: config.ioResources!,
+      vcpus: config.vcpus!,
     });
     for (const area of this.areas) area.initDomain?.(this, domain, config);
     domain.allocate(this.firstFrame(domid), this.model.domainMemory.framesPerDomain);
@@ -201,18 +200,15 @@ export class XenMachine {
 
   /**
    * domid_alloc(): the requested id when it is free and below DOMID_FIRST_RESERVED; for DOMID_ANY the
-   * next free id after the one it last took, wrapping to 1 (0 is left to the boot domain).
+   * next free id after the one it last took, wrapping to 1 (0 is left to the boot domain). The model
+   * never destroys a domain, so every id up to the one DOMID_ANY last took is in use, and the next free
+   * id after it is simply the lowest free id.
    */
   private allocateDomid(requested: number): number | undefined {
     const { domidAny, domidFirstReserved } = this.model;
     if (requested !== domidAny) return requested < domidFirstReserved && !this.domains.has(requested) ? requested : undefined;
-    const free = (from: number, to: number): number | undefined => {
-      for (let domid = from; domid < to; domid++) if (!this.domains.has(domid)) return domid;
-      return undefined;
-    };
-    const domid = free(this.lastAnyDomid + 1, domidFirstReserved) ?? free(1, this.lastAnyDomid + 1);
-    if (domid !== undefined) this.lastAnyDomid = domid;
-    return domid;
+    for (let domid = 1; domid < domidFirstReserved; domid++) if (!this.domains.has(domid)) return domid;
+    return undefined;
   }
 
   /** The domain named by a hypercall argument (DOMID_SELF resolves to the caller). */
@@ -223,7 +219,7 @@ export class XenMachine {
 
   /** The domain making a call; `dom` always arrives filled in (the loader applies the schema's default). */
   caller(domid: number | undefined): XenDomain {
-    const domain = domid === undefined ? undefined : this.domains.get(domid);
+    const domain = this.domains.get(domid!);
     if (domain === undefined) throw new CaseModelError(`the calling domain d${String(domid)} does not exist`);
     return domain;
   }
