@@ -21,7 +21,7 @@ import { XenVcpu, type HvmRegisters } from "./vcpu";
 
 /** The architectural reset state Xen gives an HVM vCPU (hvm_vcpu_reset_state()): CR0.ET only. */
 function hvmRegisters(machine: XenMachine, config: DomainConfig): HvmRegisters {
-  const context = config.vcpuContext ?? {};
+  const context = config.vcpuContext!;
   const value = (hex: string | undefined, fallback: bigint): bigint => (hex === undefined ? fallback : parseHex(hex));
   return {
     cr0: value(context.cr0, fieldMask(machine, "cr0", "ET")),
@@ -32,7 +32,7 @@ function hvmRegisters(machine: XenMachine, config: DomainConfig): HvmRegisters {
 }
 
 function createVcpus(machine: XenMachine, domain: XenDomain, config: DomainConfig): XenVcpu[] {
-  const context = config.vcpuContext ?? {};
+  const context = config.vcpuContext!;
   return Array.from({ length: domain.vcpus }, (_, id) => {
     if (domain.type === "hvm") return XenVcpu.hvm(id, hvmRegisters(machine, config));
     const ts = maskOf(machine, "cr0", cr4Abi(machine).pvCr0GuestWritable);
@@ -48,7 +48,7 @@ function createVcpus(machine: XenMachine, domain: XenDomain, config: DomainConfi
 }
 
 function validateDomain(machine: XenMachine, config: DomainConfig): Errno | undefined {
-  const context = config.vcpuContext ?? {};
+  const context = config.vcpuContext!;
   if (config.type !== "hvm") {
     if (context.cr3 !== undefined || context.efer !== undefined) {
       throw new CaseModelError("a PV vcpuContext may give cr0 and cr4 only (PV base pointers come from MMUEXT_NEW_BASEPTR in this model)");
@@ -70,7 +70,7 @@ function initDomain(machine: XenMachine, domain: XenDomain, config: DomainConfig
   );
   domain.x86 = state;
   if (domain.isPv) {
-    const cr4 = config.vcpuContext?.cr4 === undefined ? 0n : parseHex(config.vcpuContext.cr4);
+    const cr4 = config.vcpuContext!.cr4 === undefined ? 0n : parseHex(config.vcpuContext!.cr4);
     for (const vcpu of state.vcpus) vcpu.pv.cr4 = fixupGuestCr4(machine, domain, cr4);
   }
 }

@@ -17,7 +17,7 @@ export function cpuFeatureByName(machine: XenMachine, name: string): boolean {
 }
 
 export const isAmdOrHygon = (machine: XenMachine): boolean => {
-  const vendor = machine.config.cpu.vendor ?? "intel";
+  const vendor = machine.config.cpu.vendor!;
   return vendor === "amd" || vendor === "hygon";
 };
 

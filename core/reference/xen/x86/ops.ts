@@ -34,7 +34,7 @@ function smapFixupApplies(machine: XenMachine, domain: XenDomain, vcpu: XenVcpu,
 
 function memAccess(machine: XenMachine, args: MemAccessArgs): Observation {
   const { domain, vcpu } = guestContext(machine, args.dom, args.vcpu);
-  vcpu.mode = args.mode ?? "kernel";
+  vcpu.mode = args.mode!;
   if (args.ac !== undefined) vcpu.ac = args.ac;
   const address = parseHex(args.addr);
   const paging = pagingFor(machine, domain, vcpu, address);
@@ -67,7 +67,7 @@ function cpuidFeatures(machine: XenMachine, args: CpuidFeaturesArgs): Observatio
   const { domain, vcpu } = guestContext(machine, args.dom, args.vcpu);
   const subject = policySubject(domain);
   const returns: Record<string, boolean> = {};
-  for (const feature of cpuidFeaturesAt(machine.spec, args.leaf, args.subleaf ?? 0)) {
+  for (const feature of cpuidFeaturesAt(machine.spec, args.leaf, args.subleaf!)) {
     const guests = featureset(machine).features[feature.name]?.guests;
     if (guests === "!") {
       if (feature.mirrorsCr4 === undefined) throw new Error(`${feature.name} is special but mirrors no CR4 field`);
@@ -86,7 +86,7 @@ function cpuidFeatures(machine: XenMachine, args: CpuidFeaturesArgs): Observatio
  */
 function acInstruction(machine: XenMachine, args: AcInstructionArgs): Observation {
   const { domain, vcpu } = guestContext(machine, args.dom, args.vcpu);
-  vcpu.mode = args.mode ?? "kernel";
+  vcpu.mode = args.mode!;
   if (args.insn === "popf") {
     if (args.ac === undefined) throw new CaseModelError("popf needs `ac`: the AC bit of the popped image");
     vcpu.ac = args.ac;
@@ -101,7 +101,7 @@ function acInstruction(machine: XenMachine, args: AcInstructionArgs): Observatio
 /** WRPKRU needs CR4.PKE in force (for PV, the hardware CR4 of its current mode). */
 function wrpkru(machine: XenMachine, args: WrpkruArgs): Observation {
   const { domain, vcpu } = guestContext(machine, args.dom, args.vcpu);
-  vcpu.mode = args.mode ?? "kernel";
+  vcpu.mode = args.mode!;
   const cr4 = domain.isPv ? pvHardwareCr4(machine, domain, vcpu, vcpu.mode) : vcpu.hvm.cr4;
   if ((cr4 & fieldMask(machine, "cr4", "PKE")) === 0n) return deliver(machine, domain, vcpu, "#UD");
   vcpu.pkru = parseHex(args.value) & PKRU_MASK;
