@@ -10,13 +10,12 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { CaseInput } from "../../core/interface";
 import { loadSpec } from "../../spec";
 import { packageRoot } from "../../spec/paths";
-import type { BoundaryInput, Case, ModelBoundary } from "../../spec/types/generated";
+import type { ModelBoundary } from "../../spec/types/generated";
 import { schemaProblems } from "../../runner/schema-errors";
-import { stripCase } from "../../runner/strip";
 import { validator } from "../../runner/validators";
+import { caseInput } from "./case-input";
 import { freshView } from "./fresh-view";
 
 const BOUNDARY_DIR = join(packageRoot(), "core", "reference", "model-boundary");
@@ -29,12 +28,6 @@ function loadBoundary(file: string): ModelBoundary {
     throw new Error(`core/reference/model-boundary/${file} does not match spec/model-boundary.schema.json:\n${problems.join("\n")}`);
   }
   return data as ModelBoundary;
-}
-
-/** The input as a core sees it: defaults were filled in by validation; an expectation only asks for observations. */
-function caseInputOf(entry: BoundaryInput): CaseInput {
-  const asCase = { id: entry.id, config: entry.config, steps: entry.steps } as unknown as Case;
-  return stripCase(asCase, entry.area, entry.profile);
 }
 
 const files = readdirSync(BOUNDARY_DIR).filter((name) => name.endsWith(".json")).sort();
@@ -54,7 +47,7 @@ describe("model boundary", () => {
 
   it.each(entries.map(({ file, entry }) => [`${entry.id} (${file})`, entry] as const))("%s is refused as outside the model", async (_name, entry) => {
     const { createReferenceExecutor } = await import("../../core/reference");
-    const outcome = createReferenceExecutor(freshView(loadSpec())).execute(caseInputOf(entry));
+    const outcome = createReferenceExecutor(freshView(loadSpec())).execute(caseInput(entry.id, entry.area, entry.profile, entry.config, entry.steps));
     expect(outcome).toEqual({ kind: "errored", message: entry.refusal });
   });
 });

@@ -9,9 +9,7 @@ import { describe, expect, it } from "vitest";
 import type { CaseInput } from "../../core/interface";
 import { loadSpec } from "../../spec";
 import { defaultCasesDir } from "../../spec/paths";
-import { stripCase } from "../../runner/strip";
-import { validator } from "../../runner/validators";
-import type { Case } from "../../spec/types/generated";
+import { caseInput } from "./case-input";
 import { freshView } from "./fresh-view";
 
 const casesDir = defaultCasesDir();
@@ -26,16 +24,8 @@ const operationsUsed = new Set(
   ),
 );
 
-/** A Xen input with the schemas' defaults filled in, as the loader hands it to a core; `expect` names what to observe. */
-function xenInput(config: object, steps: object[]): CaseInput {
-  const filled = structuredClone({ config, steps }) as { config: object; steps: object[] };
-  if (!validator("config")(filled.config)) throw new Error("invalid config");
-  for (const step of filled.steps) if (!validator("step")(step)) throw new Error(`invalid step ${JSON.stringify(step)}`);
-  return stripCase({ id: "x.harness", ...filled } as unknown as Case, "gnttab", "xen-4.22");
-}
-
 async function observe(config: object, steps: object[]) {
-  const outcome = (await executor()).execute(xenInput(config, steps));
+  const outcome = (await executor()).execute(caseInput("x.harness", "gnttab", "xen-4.22", config, steps));
   if (outcome.kind !== "observed") throw new Error(`${outcome.kind}: ${JSON.stringify(outcome)}`);
   return outcome.steps;
 }
