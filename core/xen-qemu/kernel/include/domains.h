@@ -1,0 +1,36 @@
+/* dom0 as a small toolstack: building, running and destroying the domUs of a case. */
+#ifndef HVABI_DOMAINS_H
+#define HVABI_DOMAINS_H
+
+#include "mailbox.h"
+#include "wire_types.h"
+#include "xen.h"
+
+struct kernel_image {
+    const u8 *elf;
+    u32 length;
+};
+
+/* A domU of the running case. */
+struct domu {
+    u16 domid;
+    u8 type;
+    bool built;
+    volatile struct mailbox *mailbox;
+    ulong pool[WIRE_SIZE_POOL_FRAMES];
+};
+
+/* Builds, starts and waits for a domU; on failure returns a negative code and says why in *why. */
+long domu_build(const struct wire_domain *spec, const struct kernel_image *image, unsigned int mailbox_slot,
+                struct domu *domu, const char **why);
+/* Destroys it and waits until its domid is free again. */
+long domu_destroy(struct domu *domu);
+/* Runs one step in it; returns 0, or a negative code when the domU stopped answering. */
+long domu_run_step(struct domu *domu, const struct wire_step *step, struct step_result *result);
+/* True when Xen reports the domain as shut down (crashed or otherwise); *reason set. */
+bool domu_stopped(u16 domid, unsigned int *reason);
+
+long domctl(struct xen_domctl *op);
+long sysctl(struct xen_sysctl *op);
+
+#endif

@@ -1,0 +1,30 @@
+/*
+ * One page shared by dom0 and a domU of a case: dom0 (the orchestrator) posts one step at a
+ * time; the domU runs it with its executor and posts the result. Both poll and yield the CPU
+ * (SCHEDOP_yield) while waiting; x86 keeps stores in order, so compiler barriers suffice.
+ * The domU cannot use Xen's console: its diagnostics go to the log, which dom0 prints when
+ * the domU fails.
+ */
+#ifndef HVABI_MAILBOX_H
+#define HVABI_MAILBOX_H
+
+#include "wire_types.h"
+
+#define MAILBOX_MAGIC 0x584f424du /* "MBOX" */
+enum { MAILBOX_BOOTING = 0, MAILBOX_READY = 1 };
+
+struct mailbox {
+    u32 magic;
+    volatile u32 state;
+    volatile u32 request;
+    volatile u32 done;
+    struct wire_step step;
+    struct step_result result;
+    volatile u32 log_length;
+    u32 reserved;
+    char log[2048];
+};
+
+_Static_assert(sizeof(struct mailbox) <= 4096, "the mailbox is one page");
+
+#endif

@@ -1,0 +1,304 @@
+/*
+ * dom0: the orchestrator. Reads the batch of cases from its boot module, prints what it can
+ * learn of the hypervisor (the H and B lines), then runs each case: creates the case's domUs,
+ * sends every step to the domain it names (running dom0's own steps itself), and prints one
+ * R line per case with every step's result. Model frame numbers in arguments are relocated to
+ * the real frames that stand for them, and back in results (core/xen-qemu/wire.json).
+ * A case that cannot finish (a domU that dies, a domain that cannot be built) gets an X line
+ * saying why; the next case runs as if nothing happened.
+ */
+#include "console.h"
+#include "domains.h"
+#include "exec.h"
+#include "hypercall.h"
+#include "mm.h"
+#include "probes.h"
+
+/* Model frames of domain d: d * stride + i, i < 256 (spec/data/xen/model.json). */
+struct pool {
+    bool present;
+    u16 domid;
+    const ulong *frames;
+};
+
+#define MAX_POOLS (WIRE_SIZE_MAX_DOMAINS_PER_CASE + 1)
+static struct pool pools[MAX_POOLS];
+static ulong dom0_pool[WIRE_SIZE_POOL_FRAMES];
+static struct domu domus[WIRE_SIZE_MAX_DOMAINS_PER_CASE];
+static struct kernel_image images[3];
+
+static bool relocate_frame(u64 model, u64 *real)
+{
+    for (unsigned int p = 0; p < MAX_POOLS; p++) {
+        if (!pools[p].present)
+            continue;
+        u64 base = (u64)pools[p].domid * WIRE_MODEL_FRAME_STRIDE;
+        if (model >= base && model < base + WIRE_SIZE_POOL_FRAMES) {
+            *real = pools[p].frames[model - base];
+            return true;
+        }
+    }
+    if (model >= WIRE_MODEL_MMIO_WINDOW_FIRST && model < WIRE_MODEL_MMIO_WINDOW_FIRST + WIRE_MODEL_MMIO_WINDOW_FRAMES) {
+        *real = WIRE_MODEL_REAL_MMIO_FIRST + (model - WIRE_MODEL_MMIO_WINDOW_FIRST);
+        return true;
+    }
+    *real = model;
+    return false;
+}
+
+static bool unrelocate_frame(u64 real, u64 *model)
+{
+    for (unsigned int p = 0; p < MAX_POOLS; p++) {
+        if (!pools[p].present)
+            continue;
+        for (unsigned int i = 0; i < WIRE_SIZE_POOL_FRAMES; i++)
+            if (pools[p].frames[i] == real) {
+                *model = (u64)pools[p].domid * WIRE_MODEL_FRAME_STRIDE + i;
+                return true;
+            }
+    }
+    if (real >= WIRE_MODEL_REAL_MMIO_FIRST && real < WIRE_MODEL_REAL_MMIO_FIRST + WIRE_MODEL_MMIO_WINDOW_FRAMES) {
+        *model = WIRE_MODEL_MMIO_WINDOW_FIRST + (real - WIRE_MODEL_REAL_MMIO_FIRST);
+        return true;
+    }
+    *model = real;
+    return false;
+}
+
+#define ADDR_BITS 0x000ffffffffff000ull
+
+static u64 relocate(unsigned int kind, u64 value)
+{
+    u64 real;
+    switch (kind) {
+    case WIRE_RELOC_FRAME:
+        relocate_frame(value, &real);
+        return real;
+    case WIRE_RELOC_PTE:
+        relocate_frame((value & ADDR_BITS) >> PAGE_SHIFT, &real);
+        return (value & ~ADDR_BITS) | ((real << PAGE_SHIFT) & ADDR_BITS);
+    case WIRE_RELOC_MADDR:
+        relocate_frame(value >> PAGE_SHIFT, &real);
+        return (real << PAGE_SHIFT) | (value & (PAGE_SIZE - 1));
+    default:
+        return value;
+    }
+}
+
+/* Prints a result value mapped back to model frames; '~' marks a frame no pool holds. */
+static void print_output(unsigned int kind, u64 value)
+{
+    u64 model;
+    bool known = true;
+    switch (kind) {
+    case WIRE_RELOC_FRAME:
+        known = unrelocate_frame(value, &model);
+        break;
+    case WIRE_RELOC_PTE:
+        if (!(value & ADDR_BITS) && !(value & 1)) {
+            model = value;
+            break;
+        }
+        known = unrelocate_frame((value & ADDR_BITS) >> PAGE_SHIFT, &model);
+        model = known ? (value & ~ADDR_BITS) | ((model << PAGE_SHIFT) & ADDR_BITS) : value;
+        break;
+    case WIRE_RELOC_MADDR:
+        known = unrelocate_frame(value >> PAGE_SHIFT, &model);
+        model = known ? (model << PAGE_SHIFT) | (value & (PAGE_SIZE - 1)) : value;
+        break;
+    default:
+        model = value;
+    }
+    if (!known)
+        out_char('~');
+    out_hex(model);
+}
+
+static void print_result(const struct wire_step *step, const struct step_result *result)
+{
+    out_char(' ');
+    out_dec(result->rc);
+    if (result->rc == WIRE_RESULT_FAULT) {
+        out_char('!');
+        out_hex(result->vector);
+        out_char(',');
+        out_hex(result->error_code);
+        out_char(',');
+        out_hex(result->cr2);
+    }
+    unsigned int outputs = step_output_count(step);
+    for (unsigned int i = 0; i < outputs; i++) {
+        out_char(i ? ',' : ':');
+        print_output((step->flags >> (WIRE_RELOC_OUT_SHIFT + 2 * i)) & 3, result->out[i]);
+    }
+}
+
+static struct domu *domu_of(u16 domid)
+{
+    for (unsigned int i = 0; i < ARRAY_SIZE(domus); i++)
+        if (domus[i].built && domus[i].domid == domid)
+            return &domus[i];
+    return NULL;
+}
+
+static void print_domu_log(const struct domu *domu)
+{
+    if (!domu || !domu->mailbox)
+        return;
+    u32 length = domu->mailbox->log_length;
+    if (length > sizeof(domu->mailbox->log))
+        length = sizeof(domu->mailbox->log);
+    for (u32 i = 0; i < length; i++) {
+        char c = domu->mailbox->log[i];
+        out_char(c == '\n' ? '|' : c);
+    }
+}
+
+static void teardown(void)
+{
+    for (unsigned int i = 0; i < ARRAY_SIZE(domus); i++) {
+        long rc = domu_destroy(&domus[i]);
+        if (rc)
+            fatal("destroying a domU", rc);
+    }
+    for (unsigned int p = 1; p < MAX_POOLS; p++)
+        pools[p].present = false;
+}
+
+/* Returns false when the case ends early (an X line is printed then). */
+static bool run_case(const struct wire_case *header, const struct wire_domain *domains, const struct wire_step *steps)
+{
+    out_char(WIRE_LINE_RESULT);
+    out_hex(header->index);
+    unsigned int created = 0;
+    for (unsigned int d = 0; d < header->domain_count; d++) {
+        const struct wire_domain *spec = &domains[d];
+        if (spec->domid == 0)
+            continue; /* dom0 is this kernel */
+        const char *why = NULL;
+        long rc = domu_build(spec, &images[spec->type], SLOT_MAILBOX + created, &domus[created], &why);
+        if (domus[created].built) {
+            pools[1 + created] = (struct pool){true, spec->domid, domus[created].pool};
+            created++;
+        }
+        if (rc) {
+            out_char(' ');
+            out_char(WIRE_LINE_CASE_ABORT);
+            out_str(" build d");
+            out_dec(spec->domid);
+            out_char(' ');
+            out_dec(rc);
+            out_char(' ');
+            out_str(why ? why : "?");
+            out_char(' ');
+            print_domu_log(created ? &domus[created - 1] : NULL);
+            out_char('\n');
+            out_flush();
+            teardown();
+            return false;
+        }
+    }
+    for (unsigned int s = 0; s < header->step_count; s++) {
+        struct wire_step step = steps[s];
+        for (unsigned int i = 0; i < WIRE_SIZE_STEP_ARGS; i++)
+            step.args[i] = relocate((step.flags >> (WIRE_RELOC_ARG_SHIFT + 2 * i)) & 3, step.args[i]);
+        struct step_result result;
+        if (step.op == WIRE_OP_CRASH_DOM0)
+            fatal("crash requested by the case", (s64)header->index);
+        if (step.dom == 0) {
+            exec_step(&step, &result);
+        } else if (probes_is_toolstack_op(step.op)) {
+            probes_toolstack_op(&step, &result);
+        } else {
+            struct domu *domu = domu_of(step.dom);
+            if (!domu) {
+                result = (struct step_result){.rc = WIRE_RESULT_UNSUPPORTED};
+            } else if (domu_run_step(domu, &step, &result)) {
+                unsigned int reason = 0;
+                domu_stopped(domu->domid, &reason);
+                out_char(' ');
+                out_char(WIRE_LINE_CASE_ABORT);
+                out_str(" step ");
+                out_dec(s);
+                out_str(" d");
+                out_dec(step.dom);
+                out_str(" shutdown ");
+                out_dec(reason);
+                out_char(' ');
+                print_domu_log(domu);
+                out_char('\n');
+                out_flush();
+                teardown();
+                return false;
+            }
+        }
+        print_result(&step, &result);
+    }
+    out_char('\n');
+    out_flush();
+    teardown();
+    exec_reset();
+    return true;
+}
+
+static void choose_dom0_pool(void)
+{
+    /* The last pages of dom0's allocation lie beyond its start-of-day mappings. */
+    if (mm.nr_pages < 2 * WIRE_SIZE_POOL_FRAMES)
+        fatal("dom0 has too little memory for a pool", (s64)mm.nr_pages);
+    for (unsigned int i = 0; i < WIRE_SIZE_POOL_FRAMES; i++)
+        dom0_pool[i] = pfn_to_mfn(mm.nr_pages - WIRE_SIZE_POOL_FRAMES + i);
+    pools[0] = (struct pool){true, 0, dom0_pool};
+}
+
+void dom0_main(void)
+{
+    probes_print_header();
+    const u8 *module = (const u8 *)mm.start->mod_start;
+    ulong module_length = mm.start->mod_len;
+    const struct wire_bundle *bundle = (const struct wire_bundle *)module;
+    if (!module || module_length < sizeof(*bundle) || memcmp(bundle->magic, WIRE_BUNDLE_MAGIC, 8))
+        fatal("no hvabi bundle in the boot module", (s64)module_length);
+    if (bundle->version != WIRE_VERSION)
+        fatal("bundle version", bundle->version);
+    if ((u64)bundle->program_offset + bundle->program_length > module_length ||
+        (u64)bundle->pv64_offset + bundle->pv64_length > module_length ||
+        (u64)bundle->pv32_offset + bundle->pv32_length > module_length)
+        fatal("bundle section past the module's end", (s64)module_length);
+    images[WIRE_DOMAIN_PV64] = (struct kernel_image){bundle->pv64_length ? module + bundle->pv64_offset : NULL,
+                                                     bundle->pv64_length};
+    images[WIRE_DOMAIN_PV32] = (struct kernel_image){bundle->pv32_length ? module + bundle->pv32_offset : NULL,
+                                                     bundle->pv32_length};
+    images[WIRE_DOMAIN_HVM] = (struct kernel_image){NULL, 0};
+
+    const u8 *program = module + bundle->program_offset;
+    const u8 *end = program + bundle->program_length;
+    const struct wire_program *header = (const struct wire_program *)program;
+    if (bundle->program_length < sizeof(*header) || memcmp(header->magic, WIRE_PROGRAM_MAGIC, 8))
+        fatal("bad program header", 0);
+    choose_dom0_pool();
+    probes_run(header->flags);
+
+    const u8 *at = program + sizeof(*header);
+    unsigned int completed = 0;
+    for (u32 c = 0; c < header->case_count; c++) {
+        const struct wire_case *ch = (const struct wire_case *)at;
+        if (at + sizeof(*ch) > end || ch->magic != WIRE_CASE_MAGIC)
+            fatal("bad case header", c);
+        const struct wire_domain *domains = (const struct wire_domain *)(ch + 1);
+        const struct wire_step *steps = (const struct wire_step *)(domains + ch->domain_count);
+        at = (const u8 *)(steps + ch->step_count);
+        if (at > end || ch->domain_count > WIRE_SIZE_MAX_DOMAINS_PER_CASE || ch->step_count > WIRE_SIZE_MAX_STEPS_PER_CASE)
+            fatal("case past the program's end", c);
+        run_case(ch, domains, steps);
+        completed++;
+    }
+    out_char(WIRE_LINE_END);
+    out_char(' ');
+    out_dec(completed);
+    out_char('\n');
+    out_flush();
+    unsigned int reason = SHUTDOWN_reboot;
+    hypercall2(HC_sched_op, SCHEDOP_shutdown, &reason);
+    fatal("shutdown returned", 0);
+}

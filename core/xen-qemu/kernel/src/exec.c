@@ -1,0 +1,475 @@
+#include "exec.h"
+#include "console.h"
+#include "hypercall.h"
+#include "layout.h"
+#include "mm.h"
+#include "traps.h"
+
+/* The stubs (arch/stubs.inc), in the order of their address tables: one copy runs in kernel mode,
+ * one in user mode (the same copy for 64-bit PV, whose kernel already runs in ring 3). */
+enum stub {
+    STUB_READ, STUB_WRITE, STUB_STAC, STUB_CLAC, STUB_POPF, STUB_WRPKRU, STUB_CPUID,
+    STUB_READ_CR0, STUB_WRITE_CR0 = STUB_READ_CR0 + 16, STUB_COUNT = STUB_WRITE_CR0 + 16,
+};
+extern const ulong kernel_stubs[STUB_COUNT], user_stubs[STUB_COUNT];
+
+static ulong stub(enum stub which, bool user)
+{
+    return (user ? user_stubs : kernel_stubs)[which];
+}
+
+#if KERNEL_64
+#define STUB_KERNEL_CS (FLAT64_KERNEL_CS & ~3u) /* RPL 0 in an iret frame: stay in kernel mode */
+#define STUB_USER_CS FLAT64_USER_CS
+#else
+#define STUB_KERNEL_CS FLAT32_KERNEL_CS
+#define STUB_USER_CS FLAT32_USER_CS
+#endif
+
+/* The stacks the stubs run on, and bytes a single-stepped instruction at a case's address may
+ * touch (it runs with rax pointing there). The user ones are in user-accessible pages. */
+static u8 kernel_stub_stack[PAGE_SIZE] ALIGNED(PAGE_SIZE);
+static u8 user_stub_stack[PAGE_SIZE] ALIGNED(PAGE_SIZE) __attribute__((section(".bss.user")));
+static u8 fetch_scratch[64] __attribute__((section(".bss.user")));
+
+/* The vCPU as the case sees it: EFLAGS.AC of the context it is in, and whether that is user mode. */
+static struct {
+    ulong ac;
+    bool user;
+} vcpu;
+
+/* Grant mappings made with GNTMAP_host_map, by handle, so that an unmap finds its address. */
+#define GRANT_MAPPINGS 64
+static struct {
+    bool used;
+    u32 handle;
+    u64 host_addr;
+    u64 dev_bus_addr;
+} grant_mappings[GRANT_MAPPINGS];
+
+void exec_init(void)
+{
+    vcpu.ac = read_flags() & EFLAGS_AC;
+    vcpu.user = false;
+    memset(grant_mappings, 0, sizeof(grant_mappings));
+}
+
+static bool has_error_code(u32 vector)
+{
+    return vector == 8 || (vector >= 10 && vector <= 14) || vector == 17 || vector == 21;
+}
+
+/*
+ * Runs one instruction (a stub, or a single-stepped fetch at an address) in kernel or user
+ * mode, entered with an iret and left with an exception. ac: 0 clear, 1 set, 2 as the vCPU has
+ * it. Returns true when the instruction completed; otherwise the fault is in result.
+ */
+static bool run_instruction(ulong ip, bool user, bool single_step, u64 ac, ulong rax, ulong rcx, ulong r11,
+                            struct step_result *result)
+{
+    ulong flags = read_flags() & ~(EFLAGS_AC | EFLAGS_TF);
+    ulong ac_bit = ac == 2 ? vcpu.ac : ac ? EFLAGS_AC : 0;
+    struct iret_target target = {
+        .ip = ip,
+        .sp = (ulong)(user ? user_stub_stack + sizeof(user_stub_stack) : kernel_stub_stack + sizeof(kernel_stub_stack)) - 64,
+        .flags = flags | ac_bit | (single_step ? EFLAGS_TF : 0),
+        .cs = user ? STUB_USER_CS : STUB_KERNEL_CS,
+        .rax = rax,
+        .rcx = rcx,
+        .r11 = r11,
+    };
+    struct jump_buffer resume;
+    if (arch_setjmp(&resume) == 0) {
+        recovery_point = &resume;
+        arch_iret(&target);
+    }
+    const struct trap_frame *frame = &last_trap.frame;
+    bool done = frame->vector == VECTOR_STUB_DONE || (single_step && frame->vector == VECTOR_DB);
+    if (done) {
+        vcpu.ac = frame->flags & EFLAGS_AC;
+        vcpu.user = user;
+        result->rc = 0;
+    } else {
+        vcpu.ac = frame->handler_flags & EFLAGS_AC;
+        vcpu.user = false;
+        result->rc = WIRE_RESULT_FAULT;
+        result->vector = (u32)frame->vector;
+        result->error_code = has_error_code((u32)frame->vector) ? (u32)frame->error_code : 0xffffffffu;
+        result->cr2 = last_trap.cr2;
+    }
+    return done;
+}
+
+static void record_mode(struct step_result *result)
+{
+    result->out[0] = vcpu.ac ? 1 : 0;
+    result->out[1] = vcpu.user ? 1 : 0;
+}
+
+/* ---- page-table and memory operations ---- */
+
+static long mmuext(unsigned int cmd, ulong arg1, ulong arg2)
+{
+    struct mmuext_op op;
+    memset(&op, 0, sizeof(op));
+    op.cmd = cmd;
+    op.arg1.mfn = arg1;
+    op.arg2.src_mfn = arg2;
+    bool baseptr = (cmd == MMUEXT_NEW_BASEPTR || cmd == MMUEXT_NEW_USER_BASEPTR) && arg1 != 0;
+    if (baseptr) {
+        long rc = inject_kernel_mappings(arg1);
+        if (rc == WIRE_RESULT_INJECTION_CONFLICT)
+            return rc;
+    }
+    long rc = hypercall4(HC_mmuext_op, &op, 1, NULL, DOMID_SELF);
+    if (baseptr && rc)
+        remove_injected_mappings();
+    return rc;
+}
+
+static long with_frame(ulong mfn, bool writable, unsigned int slot)
+{
+    return map_slot(slot, mfn, PTE_P | (writable ? PTE_RW : 0));
+}
+
+/* ---- grant tables ---- */
+
+static long grant_version(void)
+{
+    struct gnttab_get_version query = {DOMID_SELF, 0, 0};
+    long rc = hypercall3(HC_grant_table_op, GNTTABOP_get_version, &query, 1);
+    return rc ? rc : (long)query.version;
+}
+
+/* Maps the shared frame holding entry ref (and, for v2, its status frame) and returns the entry. */
+static long grant_entry(u32 ref, long version, void **entry, volatile u16 **status)
+{
+    u32 per_frame = version == 2 ? PAGE_SIZE / 16 : PAGE_SIZE / 8;
+    u32 index = ref / per_frame;
+    if (index >= 32)
+        return -XEN_EINVAL;
+    ulong frames[32];
+    struct gnttab_setup_table setup = {DOMID_SELF, index + 1, 0, frames};
+    long rc = hypercall3(HC_grant_table_op, GNTTABOP_setup_table, &setup, 1);
+    if (rc)
+        return rc;
+    if (setup.status)
+        return WIRE_RESULT_ABORTED;
+    rc = map_slot(SLOT_GRANT_TABLE + index, frames[index], PTE_P | PTE_RW);
+    if (rc)
+        return rc;
+    u8 *base = slot_address(SLOT_GRANT_TABLE + index);
+    *entry = base + (ref % per_frame) * (version == 2 ? 16 : 8);
+    *status = NULL;
+    if (version == 2) {
+        u32 status_index = ref / (PAGE_SIZE / 2);
+        u64 status_frames[16];
+        struct gnttab_get_status_frames query = {status_index + 1, DOMID_SELF, 0, status_frames};
+        rc = hypercall3(HC_grant_table_op, GNTTABOP_get_status_frames, &query, 1);
+        if (rc)
+            return rc;
+        if (query.status)
+            return WIRE_RESULT_ABORTED;
+        rc = map_slot(SLOT_GRANT_STATUS + status_index, (ulong)status_frames[status_index], PTE_P);
+        if (rc)
+            return rc;
+        *status = (volatile u16 *)slot_address(SLOT_GRANT_STATUS + status_index) + ref % (PAGE_SIZE / 2);
+    }
+    return 0;
+}
+
+static long grant_write(const u64 *a)
+{
+    long version = grant_version();
+    if (version < 0)
+        return version;
+    void *entry;
+    volatile u16 *status;
+    long rc = grant_entry((u32)a[0], version, &entry, &status);
+    if (rc)
+        return rc;
+    u16 flags = (u16)a[1];
+    if (version == 2) {
+        volatile union grant_entry_v2 *e = entry;
+        e->hdr.domid = (u16)a[2];
+        if ((flags & 3) == 3) {
+            e->transitive.trans_domid = (u16)a[5];
+            e->transitive.gref = (u32)a[6];
+        } else if (flags & (1u << 8)) {
+            e->sub_page.page_off = (u16)a[4];
+            e->sub_page.length = (u16)(a[4] >> 16);
+            e->sub_page.frame = a[3];
+        } else {
+            e->full_page.frame = a[3];
+        }
+        barrier();
+        e->hdr.flags = flags;
+    } else {
+        volatile struct grant_entry_v1 *e = entry;
+        e->domid = (u16)a[2];
+        e->frame = (u32)a[3];
+        barrier();
+        e->flags = flags;
+    }
+    return 0;
+}
+
+static long grant_read(u32 ref, struct step_result *result)
+{
+    long version = grant_version();
+    if (version < 0)
+        return version;
+    void *entry;
+    volatile u16 *status;
+    long rc = grant_entry(ref, version, &entry, &status);
+    if (rc)
+        return rc;
+    if (version == 2) {
+        volatile union grant_entry_v2 *e = entry;
+        result->out[0] = e->hdr.flags;
+        result->out[1] = e->hdr.domid;
+        result->out[2] = e->full_page.frame;
+        result->out[3] = status ? *status : 0;
+    } else {
+        volatile struct grant_entry_v1 *e = entry;
+        result->out[0] = e->flags;
+        result->out[1] = e->domid;
+        result->out[2] = e->frame;
+        result->out[3] = 0;
+    }
+    return 0;
+}
+
+static long grant_map(const u64 *a, struct step_result *result)
+{
+    struct gnttab_map_grant_ref map;
+    memset(&map, 0, sizeof(map));
+    map.flags = (u32)a[1];
+    map.ref = (u32)a[2];
+    map.dom = (u16)a[3];
+    int free_slot = -1;
+    for (int i = 0; i < GRANT_MAPPINGS && free_slot < 0; i++)
+        if (!grant_mappings[i].used)
+            free_slot = i;
+    if (free_slot < 0)
+        return WIRE_RESULT_UNSUPPORTED;
+    map.host_addr = a[0];
+    if (!map.host_addr && (map.flags & GNTMAP_host_map)) {
+        ulong va = (ulong)slot_address(SLOT_GRANT_MAP + (unsigned int)free_slot);
+        map.host_addr = (map.flags & GNTMAP_contains_pte) ? l1_entry_maddr(va) : va;
+    }
+    long rc = hypercall3(HC_grant_table_op, GNTTABOP_map_grant_ref, &map, 1);
+    result->out[0] = (u64)(s64)map.status;
+    result->out[1] = map.handle;
+    result->out[2] = map.dev_bus_addr;
+    if (!rc && map.status == 0) {
+        grant_mappings[free_slot].used = true;
+        grant_mappings[free_slot].handle = map.handle;
+        grant_mappings[free_slot].host_addr = (map.flags & GNTMAP_host_map) ? map.host_addr : 0;
+        grant_mappings[free_slot].dev_bus_addr = map.dev_bus_addr;
+    }
+    return rc;
+}
+
+static long grant_unmap(const u64 *a, struct step_result *result)
+{
+    struct gnttab_unmap_grant_ref unmap;
+    memset(&unmap, 0, sizeof(unmap));
+    unmap.handle = (u32)a[0];
+    unmap.host_addr = a[1];
+    unmap.dev_bus_addr = a[2];
+    int known = -1;
+    for (int i = 0; i < GRANT_MAPPINGS; i++)
+        if (grant_mappings[i].used && grant_mappings[i].handle == unmap.handle)
+            known = i;
+    if (known >= 0 && !unmap.host_addr && !unmap.dev_bus_addr) {
+        unmap.host_addr = grant_mappings[known].host_addr;
+        unmap.dev_bus_addr = grant_mappings[known].dev_bus_addr;
+    }
+    long rc = hypercall3(HC_grant_table_op, GNTTABOP_unmap_grant_ref, &unmap, 1);
+    result->out[0] = (u64)(s64)unmap.status;
+    if (!rc && unmap.status == 0 && known >= 0)
+        grant_mappings[known].used = false;
+    return rc;
+}
+
+static long grant_copy(const u64 *a, struct step_result *result)
+{
+    struct gnttab_copy copy;
+    memset(&copy, 0, sizeof(copy));
+    copy.flags = (u16)(a[6] >> 16);
+    copy.len = (u16)a[6];
+    if (copy.flags & GNTCOPY_source_gref)
+        copy.source.u.ref = (u32)a[0];
+    else
+        copy.source.u.gmfn = (ulong)a[0];
+    copy.source.domid = (u16)a[1];
+    copy.source.offset = (u16)a[2];
+    if (copy.flags & GNTCOPY_dest_gref)
+        copy.dest.u.ref = (u32)a[3];
+    else
+        copy.dest.u.gmfn = (ulong)a[3];
+    copy.dest.domid = (u16)a[4];
+    copy.dest.offset = (u16)a[5];
+    long rc = hypercall3(HC_grant_table_op, GNTTABOP_copy, &copy, 1);
+    result->out[0] = (u64)(s64)copy.status;
+    return rc;
+}
+
+/* ---- the dispatcher ---- */
+
+void exec_step(const struct wire_step *step, struct step_result *result)
+{
+    const u64 *a = step->args;
+    bool user = step->flags & WIRE_STEP_FLAG_USER;
+    memset(result, 0, sizeof(*result));
+    switch (step->op) {
+    case WIRE_OP_NOP:
+        break;
+    case WIRE_OP_MMU_UPDATE: {
+        struct mmu_update request = {a[0], a[1]};
+        result->rc = hypercall4(HC_mmu_update, &request, 1, NULL, a[2] ? (ulong)a[2] : DOMID_SELF);
+        break;
+    }
+    case WIRE_OP_MMUEXT_OP:
+        result->rc = mmuext((unsigned int)a[0], (ulong)a[1], (ulong)a[2]);
+        break;
+    case WIRE_OP_UPDATE_VA_MAPPING:
+        result->rc = update_va_mapping((ulong)a[0], a[1], (ulong)a[2]);
+        break;
+    case WIRE_OP_MEM_ACCESS:
+        if (a[1] == 2) /* fetch: single-step one instruction at the address */
+            run_instruction((ulong)a[0], user, true, a[2], (ulong)fetch_scratch, 0, 0, result);
+        else
+            run_instruction(stub(a[1] ? STUB_WRITE : STUB_READ, user), user, false, a[2], (ulong)a[0], 0, 0, result);
+        record_mode(result);
+        break;
+    case WIRE_OP_READ_CR:
+        if (a[0] > 15 || !stub(STUB_READ_CR0 + (unsigned int)a[0], user)) {
+            result->rc = WIRE_RESULT_UNSUPPORTED;
+            break;
+        }
+        if (run_instruction(stub(STUB_READ_CR0 + (unsigned int)a[0], user), user, false, 2, 0, 0, 0, result))
+            result->out[0] = last_trap.frame.rax;
+        break;
+    case WIRE_OP_WRITE_CR:
+        if (a[0] > 15 || !stub(STUB_WRITE_CR0 + (unsigned int)a[0], user)) {
+            result->rc = WIRE_RESULT_UNSUPPORTED;
+            break;
+        }
+        run_instruction(stub(STUB_WRITE_CR0 + (unsigned int)a[0], user), user, false, 2, (ulong)a[1], 0, 0, result);
+        break;
+    case WIRE_OP_CPUID:
+        if (run_instruction(stub(STUB_CPUID, false), false, false, 2, (ulong)a[0], (ulong)a[1], 0, result)) {
+            result->out[0] = (u32)last_trap.frame.rax;
+            result->out[1] = (u32)last_trap.frame.rbx;
+            result->out[2] = (u32)last_trap.frame.rcx;
+            result->out[3] = (u32)last_trap.frame.rdx;
+        }
+        break;
+    case WIRE_OP_AC_INSTRUCTION: {
+        ulong image = (read_flags() & ~(EFLAGS_AC | EFLAGS_TF)) | (a[1] ? EFLAGS_AC : 0);
+        enum stub which = a[0] == 0 ? STUB_STAC : a[0] == 1 ? STUB_CLAC : STUB_POPF;
+        run_instruction(stub(which, user), user, false, 2, image, 0, 0, result);
+        record_mode(result);
+        break;
+    }
+    case WIRE_OP_WRPKRU:
+        run_instruction(stub(STUB_WRPKRU, user), user, false, 2, (ulong)a[0], 0, 0, result);
+        break;
+    case WIRE_OP_READ_AC:
+        record_mode(result);
+        break;
+    case WIRE_OP_READ_U64:
+        result->rc = with_frame((ulong)a[0], false, SLOT_TEMP);
+        if (!result->rc) {
+            result->out[0] = ((volatile u64 *)slot_address(SLOT_TEMP))[a[1] & 511];
+            unmap_slot(SLOT_TEMP);
+        }
+        break;
+    case WIRE_OP_STORE_U64:
+        result->rc = with_frame((ulong)a[0], true, SLOT_TEMP);
+        if (!result->rc) {
+            ((volatile u64 *)slot_address(SLOT_TEMP))[a[1] & 511] = a[2];
+            unmap_slot(SLOT_TEMP);
+        }
+        break;
+    case WIRE_OP_MEM_WRITE:
+    case WIRE_OP_MEM_READ: {
+        u64 offset = a[1], length = a[2];
+        if (offset >= PAGE_SIZE || length > WIRE_SIZE_MEM_BYTES_PER_STEP || offset + length > PAGE_SIZE) {
+            result->rc = -XEN_EFAULT;
+            break;
+        }
+        bool write = step->op == WIRE_OP_MEM_WRITE;
+        result->rc = with_frame((ulong)a[0], write, SLOT_TEMP);
+        if (result->rc)
+            break;
+        u8 *page = slot_address(SLOT_TEMP);
+        if (write)
+            memcpy(page + offset, &a[3], (size_t)length);
+        else
+            memcpy(result->out, page + offset, (size_t)length);
+        unmap_slot(SLOT_TEMP);
+        break;
+    }
+    case WIRE_OP_GNTTAB_SET_VERSION: {
+        struct gnttab_set_version set = {(u32)a[0]};
+        result->rc = hypercall3(HC_grant_table_op, GNTTABOP_set_version, &set, 1);
+        result->out[0] = set.version;
+        break;
+    }
+    case WIRE_OP_GNTTAB_GET_VERSION: {
+        struct gnttab_get_version get = {(u16)a[0], 0, 0};
+        result->rc = hypercall3(HC_grant_table_op, GNTTABOP_get_version, &get, 1);
+        result->out[0] = get.version;
+        break;
+    }
+    case WIRE_OP_GNTTAB_MAP:
+        result->rc = grant_map(a, result);
+        break;
+    case WIRE_OP_GNTTAB_UNMAP:
+        result->rc = grant_unmap(a, result);
+        break;
+    case WIRE_OP_GNTTAB_COPY:
+        result->rc = grant_copy(a, result);
+        break;
+    case WIRE_OP_GNTTAB_TRANSFER: {
+        struct gnttab_transfer transfer = {(ulong)a[0], (u16)a[1], (u32)a[2], 0};
+        result->rc = hypercall3(HC_grant_table_op, GNTTABOP_transfer, &transfer, 1);
+        result->out[0] = (u64)(s64)transfer.status;
+        break;
+    }
+    case WIRE_OP_GNTTAB_GET_STATUS_FRAMES: {
+        u64 frames[64];
+        struct gnttab_get_status_frames query = {(u32)a[1], (u16)a[0], 0, frames};
+        result->rc = hypercall3(HC_grant_table_op, GNTTABOP_get_status_frames, &query, (ulong)a[2]);
+        result->out[0] = (u64)(s64)query.status;
+        break;
+    }
+    case WIRE_OP_GRANT_WRITE:
+        result->rc = grant_write(a);
+        break;
+    case WIRE_OP_GRANT_READ:
+        result->rc = grant_read((u32)a[0], result);
+        break;
+    default:
+        result->rc = WIRE_RESULT_UNSUPPORTED;
+        break;
+    }
+}
+
+void exec_reset(void)
+{
+    /* dom0 ran steps of its own: put its own tables back as base pointers. */
+    struct mmuext_op op;
+    memset(&op, 0, sizeof(op));
+    op.cmd = MMUEXT_NEW_BASEPTR;
+    op.arg1.mfn = mm.top_mfn;
+    hypercall4(HC_mmuext_op, &op, 1, NULL, DOMID_SELF);
+#if KERNEL_64
+    op.cmd = MMUEXT_NEW_USER_BASEPTR;
+    hypercall4(HC_mmuext_op, &op, 1, NULL, DOMID_SELF);
+#endif
+    exec_init();
+}

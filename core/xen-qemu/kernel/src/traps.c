@@ -1,0 +1,64 @@
+#include "traps.h"
+#include "console.h"
+#include "hypercall.h"
+#include "layout.h"
+
+struct trap_record last_trap;
+struct jump_buffer *recovery_point;
+static volatile struct vcpu_info *vcpu_info0;
+
+#define DECLARE(v) extern char trap_##v[];
+DECLARE(0) DECLARE(1) DECLARE(3) DECLARE(4) DECLARE(5) DECLARE(6) DECLARE(7) DECLARE(10)
+DECLARE(11) DECLARE(12) DECLARE(13) DECLARE(14) DECLARE(16) DECLARE(17) DECLARE(18) DECLARE(19)
+DECLARE(21) DECLARE(128)
+
+#if KERNEL_64
+#define KERNEL_CS FLAT64_KERNEL_CS
+#define KERNEL_SS FLAT64_KERNEL_SS
+#else
+#define KERNEL_CS FLAT32_KERNEL_CS
+#define KERNEL_SS FLAT32_KERNEL_DS
+#endif
+
+/* flags: the DPL a software interrupt needs (3 for the stubs' int $0x80), events stay masked. */
+#define ENTRY(v, dpl) {v, dpl, KERNEL_CS, (ulong)trap_##v}
+static struct trap_info trap_table[] = {
+    ENTRY(0, 0), ENTRY(1, 0), ENTRY(3, 3), ENTRY(4, 3), ENTRY(5, 0), ENTRY(6, 0), ENTRY(7, 0),
+    ENTRY(10, 0), ENTRY(11, 0), ENTRY(12, 0), ENTRY(13, 0), ENTRY(14, 0), ENTRY(16, 0),
+    ENTRY(17, 0), ENTRY(18, 0), ENTRY(19, 0), ENTRY(21, 0), ENTRY(128, 3), {0, 0, 0, 0},
+};
+
+/* The stack Xen switches to when an exception arrives from guest user mode. */
+static u8 trap_stack[4 * PAGE_SIZE] ALIGNED(PAGE_SIZE);
+
+void traps_init(volatile struct vcpu_info *vcpu0)
+{
+    vcpu_info0 = vcpu0;
+    long rc = hypercall1(HC_set_trap_table, trap_table);
+    if (rc)
+        fatal("set_trap_table", rc);
+    rc = hypercall2(HC_stack_switch, KERNEL_SS, trap_stack + sizeof(trap_stack));
+    if (rc)
+        fatal("stack_switch", rc);
+}
+
+void trap_entry(struct trap_frame *frame)
+{
+    last_trap.frame = *frame;
+    last_trap.cr2 = frame->vector == VECTOR_PF ? vcpu_info0->cr2 : 0;
+    struct jump_buffer *target = recovery_point;
+    if (!target) {
+        out_str("F unexpected exception ");
+        out_hex(frame->vector);
+        out_str(" error ");
+        out_hex(frame->error_code);
+        out_str(" at ");
+        out_hex(frame->ip);
+        out_str(" cr2 ");
+        out_hex(last_trap.cr2);
+        out_char('\n');
+        fatal("exception", (s64)frame->vector);
+    }
+    recovery_point = NULL;
+    arch_longjmp(target, 1);
+}
