@@ -9,7 +9,7 @@ SECTIONS
     /* Pages a 32-bit PV kernel maps user-accessible: the user-mode stubs and their stack. */
     . = ALIGN(PAGE_SIZE_ASM);
     user_start = .;
-    .user : { *(.text.user) *(.bss.user) }
+    .user : { *(.user.text) *(.user.bss) }
     . = ALIGN(PAGE_SIZE_ASM);
     user_end = .;
     .rodata : { *(.rodata .rodata.*) }

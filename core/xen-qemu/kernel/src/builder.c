@@ -61,9 +61,11 @@ static void parse_notes(const u8 *notes, u64 length, struct elf_info *info)
                 info->hypercall_page = read_le(desc, width);
             else if (type == ELF_NOTE_VIRT_BASE)
                 info->virt_base = read_le(desc, width);
-        } else if (namesz == 6 && !memcmp(name, "hvabi", 6) && type == HVABI_NOTE_USER_RANGE && descsz >= 2 * width) {
-            info->user_start = read_le(desc, width);
-            info->user_end = read_le(desc + width, width);
+        } else if (namesz == 6 && !memcmp(name, "hvabi", 6) && type == HVABI_NOTE_USER_RANGE &&
+                   (descsz == 8 || descsz == 16)) {
+            /* two addresses of the image's width */
+            info->user_start = read_le(desc, descsz / 2);
+            info->user_end = read_le(desc + descsz / 2, descsz / 2);
         }
         at = (u64)(desc - notes) + ((descsz + 3) & ~3u);
     }
@@ -294,6 +296,20 @@ static long write_small_pages(u16 domid, const struct layout *l, const struct el
     return 0;
 }
 
+static struct mmuext_op clear_ops[WIRE_SIZE_POOL_FRAMES];
+
+static long clear_pages(u16 domid, const ulong *mfns, unsigned int count)
+{
+    for (unsigned int i = 0; i < count; i++) {
+        memset(&clear_ops[i], 0, sizeof(clear_ops[i]));
+        clear_ops[i].cmd = MMUEXT_CLEAR_PAGE;
+        clear_ops[i].arg1.mfn = mfns[i];
+    }
+    unsigned int done = 0;
+    long rc = hypercall4(HC_mmuext_op, clear_ops, count, &done, domid);
+    return rc ? rc : done == count ? 0 : -XEN_EIO;
+}
+
 static struct vcpu_guest_context64 context64;
 static struct vcpu_guest_context32 context32;
 
@@ -478,6 +494,10 @@ long domu_build(const struct wire_domain *spec, const struct kernel_image *image
 
     for (unsigned int i = 0; i < WIRE_SIZE_POOL_FRAMES; i++)
         domu->pool[i] = build_p2m[layout.bootstrap + i];
+    /* The model's frames start zeroed; a debug Xen hands out pages filled with a poison byte. */
+    *why = "clearing the pool frames";
+    if ((rc = clear_pages(spec->domid, domu->pool, WIRE_SIZE_POOL_FRAMES)))
+        return rc;
     *why = "mapping the mailbox";
     if ((rc = map_slot_foreign(mailbox_slot, build_p2m[layout.mailbox], PTE_P | PTE_RW, spec->domid)))
         return rc;

@@ -54,6 +54,22 @@ void out_hex(u64 value)
         out_char(digits[--n]);
 }
 
+/* Divides *n by 10 and returns the remainder, with 32-bit operations only (a 32-bit build has
+ * no libgcc for 64-bit division). */
+static unsigned int divide_by_10(u64 *n)
+{
+    u32 high = (u32)(*n >> 32), low = (u32)*n;
+    u32 quotient_high = high / 10;
+    u64 rest = ((u64)(high % 10) << 32) | low;
+    /* rest < 10 * 2^32: split it into 16-bit steps to stay within 32 bits */
+    u32 r = (u32)(rest >> 16);
+    u32 q1 = r / 10;
+    r = ((r % 10) << 16) | (u32)(rest & 0xffff);
+    u32 q0 = r / 10;
+    *n = ((u64)quotient_high << 32) | ((u64)q1 << 16) | q0;
+    return r % 10;
+}
+
 void out_dec(s64 value)
 {
     char digits[20];
@@ -62,8 +78,7 @@ void out_dec(s64 value)
     if (value < 0)
         out_char('-');
     do {
-        digits[n++] = (char)('0' + magnitude % 10);
-        magnitude /= 10;
+        digits[n++] = (char)('0' + divide_by_10(&magnitude));
     } while (magnitude);
     while (n)
         out_char(digits[--n]);

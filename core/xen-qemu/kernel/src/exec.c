@@ -29,8 +29,8 @@ static ulong stub(enum stub which, bool user)
 /* The stacks the stubs run on, and bytes a single-stepped instruction at a case's address may
  * touch (it runs with rax pointing there). The user ones are in user-accessible pages. */
 static u8 kernel_stub_stack[PAGE_SIZE] ALIGNED(PAGE_SIZE);
-static u8 user_stub_stack[PAGE_SIZE] ALIGNED(PAGE_SIZE) __attribute__((section(".bss.user")));
-static u8 fetch_scratch[64] __attribute__((section(".bss.user")));
+static u8 user_stub_stack[PAGE_SIZE] ALIGNED(PAGE_SIZE) __attribute__((section(".user.bss")));
+static u8 fetch_scratch[64] __attribute__((section(".user.bss")));
 
 /* The vCPU as the case sees it: EFLAGS.AC of the context it is in, and whether that is user mode. */
 static struct {

@@ -34,9 +34,13 @@ void kernel_main(struct start_info *start)
         fatal("new_user_baseptr", rc);
 #endif
     exec_init();
+#if KERNEL_64
     if (dom0)
         dom0_main();
-    else
-        domu_main(mailbox);
+#else
+    if (dom0)
+        fatal("the 32-bit test kernel runs only as a domU", 0);
+#endif
+    domu_main(mailbox);
     fatal("kernel_main returned", 0);
 }

@@ -36,6 +36,15 @@
         NOTE(1, .quad _start)                        /* XEN_ELFNOTE_ENTRY */
         NOTE(2, .quad hypercall_page)                /* XEN_ELFNOTE_HYPERCALL_PAGE */
         .balign 4
+        /* Our own note: the pages a domain builder maps user-accessible (all of them for 64-bit PV). */
+        .section .note.hvabi, "a", @note
+        .balign 4
+        .long 6, 9f - 8f, 1
+        .asciz "hvabi"
+        .balign 4
+8:      .quad user_start, user_end
+9:
+        .balign 4
 
         .section .text.entry, "ax", @progbits
         .globl _start
