@@ -244,7 +244,9 @@ build_debug() {
       make -C "$tree/xen" "${XEN_MAKE_ARGS[@]}" olddefconfig
   } >"$log" 2>&1 || {
     preserve_log "$log"
-    die "unpacking or configuring the xen source failed" "see $KEPT_LOG"
+    show_log_tail "$KEPT_LOG" 20
+    die "unpacking or configuring the xen source failed" "the whole log: $KEPT_LOG" \
+      "install what it misses (build dependencies: ${BUILD_DEPS[*]}) and run npm run setup:xen again"
   }
   local option
   for option in CONFIG_DEBUG CONFIG_PV32; do
@@ -342,6 +344,8 @@ main() {
   # One set-up at a time per cache: a second one waits instead of building the same thing twice.
   exec 9>"$CACHE_ROOT/.lock"
   flock 9
+  # Temporary trees of a run that was killed outright (they never become entries; see step 4).
+  rm -rf "$CACHE_ROOT"/.tmp-*
 
   # 2. The xen source package. Without any cache entry, refresh apt's lists first so the choice
   # is made from the archive as it is now; with one, the lists apt has are enough (no network).

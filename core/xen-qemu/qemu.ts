@@ -429,6 +429,9 @@ function runQemu(program: string, argv: string[], timeoutMs: number, options: Bo
     let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
     let settled = false;
     let endTimer: NodeJS.Timeout | undefined;
+    /** Xen's last words before its 5 s wait were seen: nothing more will come. */
+    let lastWordsSeen = false;
+    let lastLine: string | undefined;
 
     let child: ChildProcess;
     try {
@@ -448,19 +451,18 @@ function runQemu(program: string, argv: string[], timeoutMs: number, options: Bo
     };
 
     const timeout = setTimeout(() => {
-      const last = consoleLog.lines().at(-1);
-      kill({ end: "timeout", reason: `no end within ${timeoutMs} ms${last === undefined ? " (no console output)" : `; last console line: ${last}`}` });
+      kill({ end: "timeout", reason: `no end within ${timeoutMs} ms${lastLine === undefined ? " (no console output)" : `; last console line: ${lastLine}`}` });
     }, timeoutMs);
     const onAbort = (): void => kill({ end: "qemu-failed", reason: `aborted by the caller${abortReason(options.signal)}` });
     options.signal?.addEventListener("abort", onAbort, { once: true });
     if (options.signal?.aborted) onAbort();
 
     /** After the first sign of a panic or crash: kill once quiet, soon after Xen's last words, or at the cap. */
-    const scheduleEnd = (lastWords: boolean): void => {
+    const scheduleEnd = (): void => {
       if (ending === undefined) return;
       clearTimeout(endTimer);
       const left = ending.at + AFTER_END_MAX_MS - performance.now();
-      const wait = Math.max(0, Math.min(lastWords ? AFTER_LAST_WORDS_MS : AFTER_END_QUIET_MS, left));
+      const wait = Math.max(0, Math.min(lastWordsSeen ? AFTER_LAST_WORDS_MS : AFTER_END_QUIET_MS, left));
       endTimer = setTimeout(() => {
         if (ending === undefined) return;
         kill(verdictFor(ending));
@@ -485,6 +487,7 @@ function runQemu(program: string, argv: string[], timeoutMs: number, options: Bo
     const deliver = (line: string): void => {
       const now = elapsed();
       consoleLog.push(line);
+      lastLine = line;
       const prefix = XEN_PREFIX.exec(line);
       if (prefix !== null) {
         xenStarted = true;
@@ -492,7 +495,8 @@ function runQemu(program: string, argv: string[], timeoutMs: number, options: Bo
       } else if (xenStarted && firstKernelLineMs === undefined) {
         firstKernelLineMs = now;
       }
-      if (ending !== undefined) scheduleEnd(false);
+      // Every line after the first sign re-arms the quiet period (the panic text is still coming).
+      if (ending !== undefined) scheduleEnd();
       try {
         options.onLine?.(line, now);
       } catch (error) {
@@ -516,7 +520,7 @@ function runQemu(program: string, argv: string[], timeoutMs: number, options: Bo
       if (ending === undefined || (sign.kind === "panic" && ending.kind !== "panic")) {
         ending = { kind: sign.kind, line, at: ending?.at ?? performance.now() };
       }
-      scheduleEnd(sign.lastWords);
+      if (sign.lastWords) lastWordsSeen = true;
     };
 
     child.stdout!.on("data", (chunk: Buffer) => {
