@@ -3,7 +3,7 @@
  * Xen console (test/xen-qemu/doubles/fake-qemu.js), and once against real Xen when the set-up
  * has been done.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join, resolve } from "node:path";
@@ -266,6 +266,45 @@ describe("bootXen with a fake QEMU", () => {
     expect(outcome.lines.some((line) => line.startsWith("[hvabi: console cut:"))).toBe(true);
     expect(outcome.lines).toContain("R the end");
     expect(outcome.lines.length).toBeLessThan(300 * 1024);
+  });
+});
+
+describe("QEMU does not outlive the process that started it", () => {
+  const DRIVER = resolve(__dirname, "doubles", "boot-and-exit.ts");
+  const ROOT = resolve(__dirname, "..", "..");
+
+  async function leave(how: "exit" | "SIGTERM" | "SIGINT"): Promise<void> {
+    const runDir = mkdtempSync(join(tmpdir(), "hvabi-qemu-exit-"));
+    try {
+      for (const file of ["xen", "kernel.elf"]) writeFileSync(join(runDir, file), "placeholder");
+      const driver = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", DRIVER, runDir, how === "exit" ? "exit" : "signal"], {
+        cwd: ROOT,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let stderr = "";
+      driver.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+      await new Promise<void>((resolveBooting, reject) => {
+        driver.stdout.on("data", (chunk: Buffer) => {
+          if (chunk.toString().includes("booting")) resolveBooting();
+        });
+        driver.on("exit", () => reject(new Error(`the driver left before booting: ${stderr}`)));
+      });
+      const exited = new Promise<void>((resolveExit) => driver.on("exit", () => resolveExit()));
+      if (how !== "exit") driver.kill(how);
+      await exited;
+      for (const name of ["qemu.pid", "grandchild.pid"]) {
+        const pid = Number(readFileSync(join(runDir, name), "utf8"));
+        const deadline = Date.now() + 2000;
+        while (!processGone(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+        expect(processGone(pid), `${name} ${pid} after ${how}`).toBe(true);
+      }
+    } finally {
+      rmSync(runDir, { recursive: true, force: true });
+    }
+  }
+
+  it.each(["exit", "SIGTERM", "SIGINT"] as const)("%s: the fake QEMU and its grandchild are killed", async (how) => {
+    await leave(how);
   });
 });
 

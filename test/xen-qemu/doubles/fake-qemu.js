@@ -144,6 +144,7 @@ const scenarios = {
   async grandchild() {
     const child = spawn(process.execPath, ["-e", "setInterval(() => {}, 1 << 30)"], { stdio: "ignore" });
     fs.writeFileSync(path.join(dir, "grandchild.pid"), String(child.pid));
+    fs.writeFileSync(path.join(dir, "qemu.pid"), String(process.pid));
     await boot();
     hang();
   },
