@@ -32,7 +32,12 @@ die() {
 }
 
 # apt-get without prompts; waits for a dpkg lock held by someone else instead of failing at once.
-apt_get() { apt-get -y -q -o DPkg::Lock::Timeout=600 -o APT::Sandbox::User=root "$@"; }
+# Keeps changed configuration files without asking (the downgrade of the hypervisor package
+# must not stop at a dpkg prompt).
+apt_get() {
+  apt-get -y -q -o DPkg::Lock::Timeout=600 -o APT::Sandbox::User=root \
+    -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "$@"
+}
 
 # Prints the tail of a log and where the whole of it is.
 show_log_tail() {
@@ -328,9 +333,11 @@ main() {
 
   # 1. Where we are.
   [[ $(id -u) -eq 0 ]] || die "run as root (apt-get needs it): sudo npm run setup:xen"
-  command -v apt-get >/dev/null && command -v apt-cache >/dev/null && command -v dpkg >/dev/null ||
-    die "apt-get not found: this set-up needs Debian's apt (Debian 12 'bookworm' or a derivative)" \
+  local tool
+  for tool in apt-get apt-cache dpkg; do
+    command -v "$tool" >/dev/null || die "$tool not found: this set-up needs Debian's apt (Debian 12 'bookworm' or a derivative)" \
       "elsewhere install QEMU and a Xen 4.17 hypervisor yourself and point hvabi at the image (--core \"xen-qemu --xen <image>\")"
+  done
   local codename=""
   [[ -r /etc/os-release ]] && codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
   [[ $codename == bookworm ]] ||
