@@ -2631,6 +2631,10 @@ export interface Message {
    */
   builds: ("debug" | "release")[];
   /**
+   * Parameters a log entry carries as integers (printed with %d); the others are the text as printed.
+   */
+  integerParams?: string[];
+  /**
    * @minItems 1
    */
   sources: [Source, ...Source[]];

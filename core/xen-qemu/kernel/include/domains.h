@@ -23,8 +23,11 @@ struct domu {
 /* Builds, starts and waits for a domU; on failure returns a negative code and says why in *why. */
 long domu_build(const struct wire_domain *spec, const struct kernel_image *image, unsigned int mailbox_slot,
                 struct domu *domu, const char **why);
-/* Destroys it and waits until its domid is free again. */
+/* Destroys it and waits until its domid is free again. A domain that maps another's grants
+ * keeps that one alive until it dies too: kill every domain of a case, then wait for each. */
 long domu_destroy(struct domu *domu);
+long domu_kill(struct domu *domu);
+long domu_wait_gone(struct domu *domu);
 /* Runs one step in it; returns 0, or a negative code when the domU stopped answering. */
 long domu_run_step(struct domu *domu, const struct wire_step *step, struct step_result *result);
 /* True when Xen reports the domain as shut down (crashed or otherwise); *reason set. */

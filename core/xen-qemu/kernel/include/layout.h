@@ -24,6 +24,6 @@
 
 #define BOOT_STACK_SIZE (4 * 4096)
 /* Pages of the kernel image set aside for temporary mappings (see mm.h). */
-#define SCRATCH_PAGES 256
+#define SCRATCH_PAGES 512
 
 #endif

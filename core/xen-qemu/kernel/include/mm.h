@@ -16,10 +16,11 @@ enum {
     SLOT_SHARED_INFO = 8,
     SLOT_GRANT_TABLE = 16,  /* 32 slots: the grant table's shared frames */
     SLOT_GRANT_STATUS = 48, /* 16 slots: v2 status frames */
-    SLOT_GRANT_MAP = 64,    /* 64 slots: where GNTMAP_host_map puts grant mappings */
-    SLOT_MAILBOX = 128,     /* dom0: one per domU of a case */
-    SLOT_BUILD = 136,       /* dom0: the domain builder's window */
-    SLOT_BUILD_COUNT = 120,
+    SLOT_GRANT_MAP = 64,    /* 256 slots: where GNTMAP_host_map puts grant mappings (pin counts reach 255) */
+    SLOT_GRANT_MAP_COUNT = 256,
+    SLOT_MAILBOX = 320,     /* dom0: one per domU of a case */
+    SLOT_BUILD = 328,       /* dom0: the domain builder's window */
+    SLOT_BUILD_COUNT = 184,
 };
 
 struct mm_info {

@@ -388,13 +388,13 @@ struct xen_domctl {
     } u;
 };
 
-enum { XEN_SYSCTL_physinfo = 3, XEN_SYSCTL_get_cpu_featureset = 26 };
+enum { XEN_SYSCTL_readconsole = 1, XEN_SYSCTL_physinfo = 3, XEN_SYSCTL_get_cpu_featureset = 26 };
 #define XEN_SYSCTL_PHYSCAP_hvm (1u << 0)
 #define XEN_SYSCTL_PHYSCAP_pv (1u << 1)
 #define XEN_SYSCTL_PHYSCAP_hap (1u << 3)
 #define XEN_SYSCTL_PHYSCAP_shadow (1u << 4)
-#define XEN_SYSCTL_PHYSCAP_gnttab_v1 (1u << 6)
-#define XEN_SYSCTL_PHYSCAP_gnttab_v2 (1u << 7)
+#define XEN_SYSCTL_PHYSCAP_gnttab_v1 (1u << 8)
+#define XEN_SYSCTL_PHYSCAP_gnttab_v2 (1u << 9)
 
 struct xen_sysctl {
     u32 cmd;
@@ -423,6 +423,14 @@ struct xen_sysctl {
             u32 nr_features;
             u64 features;
         } cpu_featureset;
+        struct {
+            u8 clear;
+            u8 incremental;
+            u8 pad0, pad1;
+            u32 index;
+            u64 buffer;
+            u32 count;
+        } readconsole;
         u8 pad_to_128[128];
     } u;
 };

@@ -359,6 +359,20 @@ static long set_context(u16 domid, const struct layout *l, const struct elf_info
     return domctl(&op);
 }
 
+/* 0xff asks for libxl's default: version 2 when the host offers it, else 1 (XEN_SYSCTL_physinfo). */
+static u32 grant_version_for(const struct wire_domain *spec)
+{
+    if (spec->max_grant_version != 0xff)
+        return spec->max_grant_version;
+    struct xen_sysctl sys;
+    memset(&sys, 0, sizeof(sys));
+    sys.cmd = XEN_SYSCTL_physinfo;
+    if (sysctl(&sys))
+        return 1;
+    u32 caps = sys.u.physinfo.capabilities;
+    return (caps & XEN_SYSCTL_PHYSCAP_gnttab_v2) ? 2 : (caps & XEN_SYSCTL_PHYSCAP_gnttab_v1) ? 1 : 0;
+}
+
 static long create(const struct wire_domain *spec)
 {
     struct xen_domctl op;
@@ -370,7 +384,7 @@ static long create(const struct wire_domain *spec)
     c->max_evtchn_port = 1023;
     c->max_grant_frames = spec->max_grant_frames;
     c->max_maptrack_frames = spec->max_maptrack_frames;
-    c->grant_opts = spec->max_grant_version & 0xf;
+    c->grant_opts = grant_version_for(spec) & 0xf;
     long rc = domctl(&op);
     if (rc)
         return rc;
@@ -528,6 +542,9 @@ long domu_run_step(struct domu *domu, const struct wire_step *step, struct step_
     box->request = request;
     for (unsigned long spins = 0; box->done != request; spins++) {
         hypercall2(HC_sched_op, SCHEDOP_yield, NULL);
+        /* A step never takes this long: the domU is stuck (it stays alive until the case ends). */
+        if (spins > 400000)
+            return WIRE_RESULT_ABORTED;
         if ((spins & 63) == 63) {
             unsigned int reason;
             if (domu_stopped(domu->domid, &reason))
@@ -539,7 +556,7 @@ long domu_run_step(struct domu *domu, const struct wire_step *step, struct step_
     return 0;
 }
 
-long domu_destroy(struct domu *domu)
+long domu_kill(struct domu *domu)
 {
     if (!domu->built)
         return 0;
@@ -549,10 +566,15 @@ long domu_destroy(struct domu *domu)
         domu->mailbox = NULL;
     }
     long rc = simple_domctl(XEN_DOMCTL_destroydomain, domu->domid);
-    if (rc && rc != -XEN_ESRCH)
-        return rc;
+    return rc == -XEN_ESRCH ? 0 : rc;
+}
+
+long domu_wait_gone(struct domu *domu)
+{
+    if (!domu->built)
+        return 0;
     /* The domid is free once getdomaininfo no longer finds the domain. */
-    for (unsigned long spins = 0; spins < 1000000; spins++) {
+    for (unsigned long spins = 0; spins < 200000; spins++) {
         struct xen_domctl op;
         memset(&op, 0, sizeof(op));
         op.cmd = XEN_DOMCTL_getdomaininfo;
@@ -564,4 +586,10 @@ long domu_destroy(struct domu *domu)
         hypercall2(HC_sched_op, SCHEDOP_yield, NULL);
     }
     return -XEN_EBUSY;
+}
+
+long domu_destroy(struct domu *domu)
+{
+    long rc = domu_kill(domu);
+    return rc ? rc : domu_wait_gone(domu);
 }

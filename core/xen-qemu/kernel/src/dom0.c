@@ -26,6 +26,8 @@ static struct pool pools[MAX_POOLS];
 static ulong dom0_pool[WIRE_SIZE_POOL_FRAMES];
 static struct domu domus[WIRE_SIZE_MAX_DOMAINS_PER_CASE];
 static struct kernel_image images[3];
+static struct step_result case_results[WIRE_SIZE_MAX_STEPS_PER_CASE];
+static struct wire_step case_steps[WIRE_SIZE_MAX_STEPS_PER_CASE];
 
 static bool relocate_frame(u64 model, u64 *real)
 {
@@ -157,19 +159,45 @@ static void print_domu_log(const struct domu *domu)
 static void teardown(void)
 {
     for (unsigned int i = 0; i < ARRAY_SIZE(domus); i++) {
-        long rc = domu_destroy(&domus[i]);
+        long rc = domu_kill(&domus[i]);
         if (rc)
             fatal("destroying a domU", rc);
+    }
+    for (unsigned int i = 0; i < ARRAY_SIZE(domus); i++) {
+        long rc = domu_wait_gone(&domus[i]);
+        if (rc)
+            fatal("a destroyed domU did not go away", rc);
     }
     for (unsigned int p = 1; p < MAX_POOLS; p++)
         pools[p].present = false;
 }
 
-/* Returns false when the case ends early (an X line is printed then). */
-static bool run_case(const struct wire_case *header, const struct wire_domain *domains, const struct wire_step *steps)
+static void print_abort_prefix(u32 index, unsigned int completed)
 {
     out_char(WIRE_LINE_RESULT);
-    out_hex(header->index);
+    out_hex(index);
+    for (unsigned int s = 0; s < completed; s++)
+        print_result(&case_steps[s], &case_results[s]);
+    out_char(' ');
+    out_char(WIRE_LINE_CASE_ABORT);
+}
+
+static void print_marker(u32 index, unsigned int step, bool end)
+{
+    out_char(WIRE_LINE_MARKER);
+    out_hex(index);
+    out_char('.');
+    out_dec(step);
+    if (end)
+        out_char('.');
+    out_char('\n');
+    out_flush();
+}
+
+/* Runs one case and prints its R line (results are kept until the end, so that log markers
+ * printed between steps never split it). */
+static void run_case(const struct wire_case *header, const struct wire_domain *domains, const struct wire_step *steps)
+{
     unsigned int created = 0;
     for (unsigned int d = 0; d < header->domain_count; d++) {
         const struct wire_domain *spec = &domains[d];
@@ -182,8 +210,7 @@ static bool run_case(const struct wire_case *header, const struct wire_domain *d
             created++;
         }
         if (rc) {
-            out_char(' ');
-            out_char(WIRE_LINE_CASE_ABORT);
+            print_abort_prefix(header->index, 0);
             out_str(" build d");
             out_dec(spec->domid);
             out_char(' ');
@@ -195,33 +222,38 @@ static bool run_case(const struct wire_case *header, const struct wire_domain *d
             out_char('\n');
             out_flush();
             teardown();
-            return false;
+            return;
         }
     }
     for (unsigned int s = 0; s < header->step_count; s++) {
-        struct wire_step step = steps[s];
+        struct wire_step *step = &case_steps[s];
+        *step = steps[s];
         for (unsigned int i = 0; i < WIRE_SIZE_STEP_ARGS; i++)
-            step.args[i] = relocate((step.flags >> (WIRE_RELOC_ARG_SHIFT + 2 * i)) & 3, step.args[i]);
-        struct step_result result;
-        if (step.op == WIRE_OP_CRASH_DOM0)
+            step->args[i] = relocate((step->flags >> (WIRE_RELOC_ARG_SHIFT + 2 * i)) & 3, step->args[i]);
+        struct step_result *result = &case_results[s];
+        bool marked = step->flags & WIRE_STEP_FLAG_LOG;
+        if (marked)
+            print_marker(header->index, s, false);
+        if (step->op == WIRE_OP_CRASH_DOM0)
             fatal("crash requested by the case", (s64)header->index);
-        if (step.dom == 0) {
-            exec_step(&step, &result);
-        } else if (probes_is_toolstack_op(step.op)) {
-            probes_toolstack_op(&step, &result);
+        if (probes_is_toolstack_op(step->op)) {
+            probes_toolstack_op(step, result);
+        } else if (step->dom == 0) {
+            exec_step(step, result);
         } else {
-            struct domu *domu = domu_of(step.dom);
+            struct domu *domu = domu_of(step->dom);
             if (!domu) {
-                result = (struct step_result){.rc = WIRE_RESULT_UNSUPPORTED};
-            } else if (domu_run_step(domu, &step, &result)) {
+                *result = (struct step_result){.rc = WIRE_RESULT_UNSUPPORTED};
+            } else if (domu_run_step(domu, step, result)) {
                 unsigned int reason = 0;
                 domu_stopped(domu->domid, &reason);
-                out_char(' ');
-                out_char(WIRE_LINE_CASE_ABORT);
+                if (marked)
+                    print_marker(header->index, s, true);
+                print_abort_prefix(header->index, s);
                 out_str(" step ");
                 out_dec(s);
                 out_str(" d");
-                out_dec(step.dom);
+                out_dec(step->dom);
                 out_str(" shutdown ");
                 out_dec(reason);
                 out_char(' ');
@@ -229,16 +261,20 @@ static bool run_case(const struct wire_case *header, const struct wire_domain *d
                 out_char('\n');
                 out_flush();
                 teardown();
-                return false;
+                return;
             }
         }
-        print_result(&step, &result);
+        if (marked)
+            print_marker(header->index, s, true);
     }
+    out_char(WIRE_LINE_RESULT);
+    out_hex(header->index);
+    for (unsigned int s = 0; s < header->step_count; s++)
+        print_result(&case_steps[s], &case_results[s]);
     out_char('\n');
     out_flush();
     teardown();
     exec_reset();
-    return true;
 }
 
 static void choose_dom0_pool(void)

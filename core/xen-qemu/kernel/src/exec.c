@@ -39,7 +39,7 @@ static struct {
 } vcpu;
 
 /* Grant mappings made with GNTMAP_host_map, by handle, so that an unmap finds its address. */
-#define GRANT_MAPPINGS 64
+#define GRANT_MAPPINGS SLOT_GRANT_MAP_COUNT
 static struct {
     bool used;
     u32 handle;
@@ -141,16 +141,26 @@ static long grant_version(void)
     return rc ? rc : (long)query.version;
 }
 
-/* Maps the shared frame holding entry ref (and, for v2, its status frame) and returns the entry. */
+/*
+ * Maps the shared frame holding entry ref (and, for v2, its status frame) and returns the entry.
+ * A guest sees only the frames its table has now (GNTTABOP_query_size): an entry beyond them
+ * does not exist for it, so writing one fails as the model says (EINVAL), and the table is
+ * never grown on the case's behalf. The caller unmaps with grant_entry_done(): a guest that
+ * keeps status frames mapped cannot switch back to version 1 (Xen answers EBUSY).
+ */
 static long grant_entry(u32 ref, long version, void **entry, volatile u16 **status)
 {
     u32 per_frame = version == 2 ? PAGE_SIZE / 16 : PAGE_SIZE / 8;
     u32 index = ref / per_frame;
-    if (index >= 32)
+    struct gnttab_query_size size = {DOMID_SELF, 0, 0, 0};
+    long rc = hypercall3(HC_grant_table_op, GNTTABOP_query_size, &size, 1);
+    if (rc)
+        return rc;
+    if (size.status || index >= size.nr_frames || index >= 32)
         return -XEN_EINVAL;
     ulong frames[32];
-    struct gnttab_setup_table setup = {DOMID_SELF, index + 1, 0, frames};
-    long rc = hypercall3(HC_grant_table_op, GNTTABOP_setup_table, &setup, 1);
+    struct gnttab_setup_table setup = {DOMID_SELF, size.nr_frames, 0, frames};
+    rc = hypercall3(HC_grant_table_op, GNTTABOP_setup_table, &setup, 1);
     if (rc)
         return rc;
     if (setup.status)
@@ -178,6 +188,19 @@ static long grant_entry(u32 ref, long version, void **entry, volatile u16 **stat
     return 0;
 }
 
+static void grant_entry_done(void)
+{
+    for (unsigned int i = 0; i < 32; i++)
+        unmap_slot(SLOT_GRANT_TABLE + i);
+    for (unsigned int i = 0; i < 16; i++)
+        unmap_slot(SLOT_GRANT_STATUS + i);
+}
+
+/*
+ * a0 ref; a1 flags | trans_domid << 16; a2 grantee; a3 the frame (v2 layout); a4 sub-page
+ * offset | length << 16 | transitive gref << 32; a5 the frame cut to the 32 bits of a v1 entry
+ * (relocated after the cut: the model frame that the 32 bits name).
+ */
 static long grant_write(const u64 *a)
 {
     long version = grant_version();
@@ -186,15 +209,17 @@ static long grant_write(const u64 *a)
     void *entry;
     volatile u16 *status;
     long rc = grant_entry((u32)a[0], version, &entry, &status);
-    if (rc)
+    if (rc) {
+        grant_entry_done();
         return rc;
+    }
     u16 flags = (u16)a[1];
     if (version == 2) {
         volatile union grant_entry_v2 *e = entry;
         e->hdr.domid = (u16)a[2];
         if ((flags & 3) == 3) {
-            e->transitive.trans_domid = (u16)a[5];
-            e->transitive.gref = (u32)a[6];
+            e->transitive.trans_domid = (u16)(a[1] >> 16);
+            e->transitive.gref = (u32)(a[4] >> 32);
         } else if (flags & (1u << 8)) {
             e->sub_page.page_off = (u16)a[4];
             e->sub_page.length = (u16)(a[4] >> 16);
@@ -207,10 +232,11 @@ static long grant_write(const u64 *a)
     } else {
         volatile struct grant_entry_v1 *e = entry;
         e->domid = (u16)a[2];
-        e->frame = (u32)a[3];
+        e->frame = (u32)a[5];
         barrier();
         e->flags = flags;
     }
+    grant_entry_done();
     return 0;
 }
 
@@ -222,21 +248,24 @@ static long grant_read(u32 ref, struct step_result *result)
     void *entry;
     volatile u16 *status;
     long rc = grant_entry(ref, version, &entry, &status);
-    if (rc)
+    if (rc) {
+        grant_entry_done();
         return rc;
+    }
     if (version == 2) {
         volatile union grant_entry_v2 *e = entry;
-        result->out[0] = e->hdr.flags;
+        result->out[0] = e->hdr.flags | ((u64)version << 16);
         result->out[1] = e->hdr.domid;
         result->out[2] = e->full_page.frame;
         result->out[3] = status ? *status : 0;
     } else {
         volatile struct grant_entry_v1 *e = entry;
-        result->out[0] = e->flags;
+        result->out[0] = e->flags | ((u64)version << 16);
         result->out[1] = e->domid;
         result->out[2] = e->frame;
         result->out[3] = 0;
     }
+    grant_entry_done();
     return 0;
 }
 
@@ -357,7 +386,18 @@ void exec_step(const struct wire_step *step, struct step_result *result)
             result->rc = WIRE_RESULT_UNSUPPORTED;
             break;
         }
-        run_instruction(stub(STUB_WRITE_CR0 + (unsigned int)a[0], user), user, false, 2, (ulong)a[1], 0, 0, result);
+        if (a[0] == 3) {
+            /* A PV guest switching its tables by moving to CR3: keep the kernel mapped, as for
+             * MMUEXT_NEW_BASEPTR (inject.c). */
+            long rc = inject_kernel_mappings((ulong)(a[1] >> PAGE_SHIFT));
+            if (rc == WIRE_RESULT_INJECTION_CONFLICT) {
+                result->rc = rc;
+                break;
+            }
+        }
+        if (!run_instruction(stub(STUB_WRITE_CR0 + (unsigned int)a[0], user), user, false, 2, (ulong)a[1], 0, 0, result) &&
+            a[0] == 3)
+            remove_injected_mappings();
         break;
     case WIRE_OP_CPUID:
         if (run_instruction(stub(STUB_CPUID, false), false, false, 2, (ulong)a[0], (ulong)a[1], 0, result)) {

@@ -1,6 +1,7 @@
 #include "probes.h"
 #include "console.h"
 #include "domains.h"
+#include "arch.h"
 #include "hypercall.h"
 
 static char text[1024];
@@ -14,8 +15,50 @@ static void print_version_string(unsigned int cmd, unsigned int size)
     }
 }
 
+/*
+ * Xen parses its command line before its console is up (xen/arch/x86/setup.c: cmdline_parse()
+ * before console_init_preirq()), so what the parser prints reaches only the console ring, not
+ * the serial line. dom0 reads the ring (XEN_SYSCTL_readconsole, what `xl dmesg` shows) and
+ * prints, one C line each, the lines that came before the first one the serial line carried.
+ */
+static char ring[32768];
+
+static void print_early_console(void)
+{
+    struct xen_sysctl sys;
+    memset(&sys, 0, sizeof(sys));
+    sys.cmd = XEN_SYSCTL_readconsole;
+    sys.u.readconsole.buffer = (u64)(ulong)ring;
+    sys.u.readconsole.count = sizeof(ring) - 1;
+    if (sysctl(&sys))
+        return;
+    u32 length = sys.u.readconsole.count;
+    ring[length] = 0;
+    static const char first_serial[] = "Xen version ";
+    u32 start = 0;
+    for (u32 at = 0; at < length; at++) {
+        if (ring[at] != '\n' && at + 1 < length)
+            continue;
+        u32 end = ring[at] == '\n' ? at : at + 1;
+        const char *line = ring + start;
+        u32 size = end - start;
+        const char *text = size >= 6 && !memcmp(line, "(XEN) ", 6) ? line + 6 : line;
+        if (!memcmp(text, first_serial, sizeof(first_serial) - 1))
+            return;
+        if (size) {
+            out_char(WIRE_LINE_EARLY_LOG);
+            out_char(' ');
+            for (const char *c = text; c < line + size; c++)
+                out_char(*c);
+            out_char('\n');
+        }
+        start = at + 1;
+    }
+}
+
 void probes_print_header(void)
 {
+    print_early_console();
     long version = hypercall2(HC_xen_version, XENVER_version, NULL);
     out_char(WIRE_LINE_HEADER);
     out_str(" version=");
@@ -60,9 +103,38 @@ static int probe_max_grant_version(void)
     return highest;
 }
 
+/* XEN_SYSCTL_get_cpu_featureset: the CPU as Xen found it (raw) and as it uses it (host). */
+static void print_featureset(const char *name, u32 index)
+{
+    u32 words[32];
+    struct xen_sysctl sys;
+    memset(&sys, 0, sizeof(sys));
+    sys.cmd = XEN_SYSCTL_get_cpu_featureset;
+    sys.u.cpu_featureset.index = index;
+    sys.u.cpu_featureset.nr_features = ARRAY_SIZE(words);
+    sys.u.cpu_featureset.features = (u64)(ulong)words;
+    if (sysctl(&sys))
+        return;
+    out_str(" featureset.");
+    out_str(name);
+    out_char('=');
+    for (u32 i = 0; i < sys.u.cpu_featureset.nr_features && i < ARRAY_SIZE(words); i++) {
+        if (i)
+            out_char(',');
+        out_hex(words[i]);
+    }
+}
+
 void probes_run(u32 program_flags)
 {
     out_char(WIRE_LINE_BOOT_PROBE);
+    print_featureset("raw", 0);
+    print_featureset("host", 1);
+    /* CPUID 0x80000008: the physical address width (a PV guest sees the host's). */
+    u32 regs[4];
+    xen_cpuid(0x80000008u, 0, regs);
+    out_str(" cpu.paddrBits=");
+    out_dec(regs[0] & 0xff);
     if (program_flags & 1) {
         out_str(" gnttab.maxVersion=");
         out_dec(probe_max_grant_version());
@@ -80,7 +152,7 @@ void probes_run(u32 program_flags)
 
 bool probes_is_toolstack_op(unsigned int op)
 {
-    return op == WIRE_OP_PAGE_INFO || op == WIRE_OP_PHYSINFO;
+    return op == WIRE_OP_PAGE_INFO || op == WIRE_OP_PHYSINFO || op == WIRE_OP_DOMAIN_INFO;
 }
 
 void probes_toolstack_op(const struct wire_step *step, struct step_result *result)
@@ -96,6 +168,15 @@ void probes_toolstack_op(const struct wire_step *step, struct step_result *resul
         op.u.getpageframeinfo3.array = (u64)(ulong)&frame;
         result->rc = domctl(&op);
         result->out[0] = frame;
+    } else if (step->op == WIRE_OP_DOMAIN_INFO) {
+        /* getdomaininfo answers with the next domain up when the one asked for is missing. */
+        struct xen_domctl op;
+        memset(&op, 0, sizeof(op));
+        op.cmd = XEN_DOMCTL_getdomaininfo;
+        op.domain = (u16)step->args[0];
+        bool found = !domctl(&op) && op.u.getdomaininfo.domain == op.domain;
+        result->out[0] = found;
+        result->out[1] = found ? op.u.getdomaininfo.flags : 0;
     } else {
         struct xen_sysctl sys;
         memset(&sys, 0, sizeof(sys));

@@ -1,0 +1,262 @@
+/**
+ * The real-Xen core: runs cases on the Xen hypervisor itself, booted under QEMU with the hvabi
+ * PV test kernel as dom0 (kernel/). It speaks the core interface like any other core.
+ *
+ * At start it boots each Xen image once to learn the host (hosts.ts) and describes itself with
+ * the Xen versions it booted. For a batch: every case is compiled for the test kernel
+ * (translate/) or skipped with the reason; cases are given a host (image, QEMU CPU) and grouped
+ * by what a boot fixes (image, CPU, Xen command line); each group is one boot (two at a time),
+ * whose console is turned back into observations. A boot that ends early (dom0 crashed, Xen
+ * panicked, the time limit) costs the case in flight, which is reported as a crash or a time-out
+ * with the console's tail; the group's remaining cases get a new boot.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadSpec, type Spec } from "../../spec";
+import { packageRoot } from "../../spec/paths";
+import type { StepObservation } from "../../spec/types/generated";
+import type { CaseInput, CaseOutcome, Core, CoreDescription } from "../interface";
+import { createReferenceExecutor } from "../reference";
+import { readConsole, type ConsoleReading, type RawCase } from "./console";
+import { type Host, type HostChoice, HostChooser, buildOf, hostFacts, hosts, kconfigOf, type XenImage } from "./hosts";
+import { PROGRAM_PROBE_GRANT_TABLES, encodeBundle, encodeProgram, type KernelCase } from "./program";
+import { bootXen, type BootOutcome, type BootRequest } from "./qemu";
+import { type CasePlan, TRANSLATED_OPERATIONS, Unsupported, caseCommandLine, planCase, type BootFacts } from "./translate";
+
+export const XEN_QEMU_AREAS = ["gnttab", "smap", "pte", "cr4", "ptshare"] as const;
+
+export interface XenQemuOptions {
+  images: XenImage[];
+  /** The test kernel's images (default: core/xen-qemu/kernel/build/). */
+  kernelDir?: string;
+  qemu?: string;
+  spec?: Spec;
+  /** Keep every boot's console (and its boot module) here, for a reader who wants to see it all. */
+  consoleDir?: string;
+}
+
+interface Kernels {
+  pv64: Buffer;
+  pv64Path: string;
+  pv32?: Buffer;
+}
+
+export class XenQemuError extends Error {}
+
+function loadKernels(dir: string): Kernels {
+  const pv64Path = join(dir, "hvabi-pv64.elf");
+  if (!existsSync(pv64Path)) {
+    throw new XenQemuError(`the test kernel is not built (${pv64Path} is missing): run \`make -C core/xen-qemu/kernel\` (or \`npm run setup:xen\`)`);
+  }
+  const pv32Path = join(dir, "hvabi-pv32.elf");
+  return { pv64: readFileSync(pv64Path), pv64Path, ...(existsSync(pv32Path) ? { pv32: readFileSync(pv32Path) } : {}) };
+}
+
+/** Xen's banner: "Xen version 4.17.7 (Debian 4.17.7+13-…) (…) … debug=n …". */
+function banner(bootLog: readonly string[]): string | undefined {
+  for (const line of bootLog) {
+    const match = /^Xen version (\S+) \(([^)]*)\)/.exec(line);
+    if (match) return match[2]?.startsWith("Debian") ? `${match[1]} (${match[2]})` : match[1];
+  }
+  return undefined;
+}
+
+interface Item {
+  input: CaseInput;
+  plan: CasePlan;
+  choice: HostChoice;
+  cmdline: string;
+  outcome?: CaseOutcome;
+}
+
+/** The last console lines, for a crash or time-out report. */
+function tail(lines: readonly string[], count = 40): string {
+  return lines.slice(-count).join("\n");
+}
+
+export class XenQemuCore implements Core {
+  readonly description: CoreDescription;
+  private readonly log: string[] = [];
+  private readonly work: string;
+  private boots = 0;
+
+  private constructor(
+    private readonly spec: Spec,
+    private readonly hostsAvailable: Host[],
+    private readonly kernels: Kernels,
+    private readonly options: XenQemuOptions,
+  ) {
+    this.work = mkdtempSync(join(tmpdir(), "hvabi-xen-"));
+    const profiles = [...spec.profiles.values()].filter((p) => p.hypervisor.split("+").includes("xen")).map((p) => p.name);
+    this.description = {
+      name: "xen-qemu",
+      version: hostsAvailable.map((h) => `Xen ${h.facts.xenVersion} (${h.image.label}: ${h.image.build} build${h.image.kconfig.PV32 ? ", PV32" : ""})`).join("; "),
+      profiles,
+      areas: [...XEN_QEMU_AREAS],
+      operations: [...TRANSLATED_OPERATIONS],
+      about: `Real Xen under QEMU (software emulation, ${hostsAvailable.map((h) => `${h.facts.vendor.toUpperCase()} CPU`).join(", ")}), the hvabi PV test kernel as dom0 and domUs`,
+    };
+  }
+
+  /** Boots every image once to learn its host; throws XenQemuError when one cannot boot. */
+  static async start(options: XenQemuOptions): Promise<XenQemuCore> {
+    const spec = options.spec ?? loadSpec();
+    if (options.images.length === 0) throw new XenQemuError("no Xen image to boot");
+    const kernels = loadKernels(options.kernelDir ?? join(packageRoot(), "core", "xen-qemu", "kernel", "build"));
+    const work = mkdtempSync(join(tmpdir(), "hvabi-xen-probe-"));
+    try {
+      const module = join(work, "probe.bin");
+      writeFileSync(module, encodeBundle(encodeProgram([], PROGRAM_PROBE_GRANT_TABLES), { pv64: kernels.pv64 }));
+      const found = await Promise.all(
+        options.images.map(async (image): Promise<Host> => {
+          const outcome = await bootXen(bootRequest(image, hosts().machine.qemuCpu, "", kernels.pv64Path, module, hosts().timing.bootMs, options.qemu));
+          const reading = readConsole(outcome.lines);
+          if (!reading.header || !reading.ended) {
+            throw new XenQemuError(`the ${image.label} Xen image (${image.path}) did not boot the test kernel: ${outcome.reason}\n${tail(outcome.lines, 20)}`);
+          }
+          const facts = hostFacts(spec, reading.bootLog, reading.probes, reading.header);
+          facts.xenVersion = banner(reading.bootLog) ?? facts.xenVersion;
+          return { image, facts };
+        }),
+      );
+      return new XenQemuCore(spec, found, kernels, options);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  }
+
+  stderr(): string {
+    return this.log.join("\n");
+  }
+
+  async close(): Promise<void> {
+    rmSync(this.work, { recursive: true, force: true });
+  }
+
+  async run(cases: readonly CaseInput[]): Promise<CaseOutcome[]> {
+    const chooser = new HostChooser(this.hostsAvailable, createReferenceExecutor(this.spec));
+    // One run per distinct case: a case listed for several profiles is the same input for Xen.
+    const distinct = new Map<string, Item | CaseOutcome>();
+    const keyOf = (input: CaseInput): string => JSON.stringify([input.area, input.config, input.steps]);
+    for (const input of cases) {
+      const key = keyOf(input);
+      if (distinct.has(key)) continue;
+      distinct.set(key, await this.prepare(input, chooser));
+    }
+    const items = [...distinct.values()].filter((value): value is Item => "plan" in value);
+    const groups = new Map<string, Item[]>();
+    for (const item of items) {
+      const key = JSON.stringify([item.choice.host.image.label, item.choice.qemuCpu, item.cmdline]);
+      const group = groups.get(key) ?? [];
+      group.push(item);
+      groups.set(key, group);
+    }
+    await Promise.all([...groups.values()].map((group) => this.runGroup(group)));
+    return cases.map((input) => {
+      const prepared = distinct.get(keyOf(input));
+      if (prepared === undefined) return { kind: "errored", message: "internal: case not prepared" };
+      return "plan" in prepared ? (prepared.outcome ?? { kind: "errored", message: "internal: case not run" }) : prepared;
+    });
+  }
+
+  private async prepare(input: CaseInput, chooser: HostChooser): Promise<Item | CaseOutcome> {
+    try {
+      const cmdline = caseCommandLine(input);
+      const choice = await chooser.choose(input);
+      if ("reason" in choice) return { kind: "skipped", reason: choice.reason };
+      // Plan for the configuration the case really runs in (the host's build, CPU).
+      const plan = planCase({ ...input, config: choice.config as CaseInput["config"] }, { spec: this.spec });
+      return { input, plan, choice, cmdline };
+    } catch (error) {
+      if (error instanceof Unsupported) return { kind: "skipped", reason: error.message };
+      throw error;
+    }
+  }
+
+  private async runGroup(group: Item[]): Promise<void> {
+    let pending = group;
+    const first = group[0];
+    if (first === undefined) return;
+    const { host, qemuCpu } = first.choice;
+    const limit = hosts().timing;
+    for (let restarts = 0; pending.length > 0; restarts++) {
+      if (restarts > limit.maxRestartsPerGroup) {
+        for (const item of pending) item.outcome = { kind: "errored", message: `gave up after ${restarts} boots of this group: ${this.log.at(-1) ?? ""}` };
+        return;
+      }
+      const kernelCases: KernelCase[] = pending.map((item, index) => ({ index, domains: item.plan.domains, steps: item.plan.steps }));
+      const probes = pending.some((item) => item.plan.probes.has("gnttab")) ? PROGRAM_PROBE_GRANT_TABLES : 0;
+      const boot = ++this.boots;
+      const module = join(this.work, `boot-${boot}.bin`);
+      writeFileSync(module, encodeBundle(encodeProgram(kernelCases, probes), { pv64: this.kernels.pv64, ...(this.kernels.pv32 ? { pv32: this.kernels.pv32 } : {}) }));
+      const timeout = limit.bootMs + limit.perCaseMs * pending.reduce((sum, item) => sum + 1 + item.plan.domains.length, 0);
+      const outcome = await bootXen(bootRequest(host.image, qemuCpu, first.cmdline, this.kernels.pv64Path, module, timeout, this.options.qemu));
+      rmSync(module, { force: true });
+      if (this.options.consoleDir !== undefined) {
+        mkdirSync(this.options.consoleDir, { recursive: true });
+        writeFileSync(join(this.options.consoleDir, `boot-${boot}.log`), `${outcome.lines.join("\n")}\n`);
+      }
+      const reading = readConsole(outcome.lines);
+      this.record(boot, host, qemuCpu, first.cmdline, pending.length, outcome, reading);
+      pending = this.settle(pending, host, outcome, reading);
+    }
+  }
+
+  /** Gives each case of the boot its outcome; returns the ones that need another boot. */
+  private settle(pending: Item[], host: Host, outcome: BootOutcome, reading: ConsoleReading): Item[] {
+    if (!reading.header) {
+      // Xen itself never reached dom0: every case's boot went the same way.
+      const observation: StepObservation = { result: outcome.end === "timeout" ? "shutdown" : "host-crashed" };
+      for (const item of pending) {
+        item.outcome =
+          outcome.end === "qemu-failed"
+            ? { kind: "errored", message: `QEMU failed: ${outcome.reason}`, stderr: outcome.stderrTail }
+            : { kind: "observed", steps: item.input.steps.map(() => observation) };
+      }
+      return [];
+    }
+    const boot: BootFacts = { probes: reading.probes, bootLog: reading.bootLog, capabilities: reading.header.capabilities, build: host.image.build };
+    const raw = (index: number): RawCase | undefined => reading.cases.get(index);
+    const inFlight = pending.findIndex((_, index) => raw(index) === undefined);
+    pending.forEach((item, index) => {
+      const result = raw(index);
+      if (result !== undefined) item.outcome = item.plan.decode(result, boot);
+    });
+    if (inFlight < 0) return [];
+    const victim = pending[inFlight];
+    if (victim === undefined) return [];
+    const why = reading.fatal ? `the test kernel stopped: ${reading.fatal}` : outcome.reason;
+    const console = tail(outcome.lines);
+    if (outcome.end === "timeout") victim.outcome = { kind: "timed-out", message: `real Xen: ${why}`, stderr: console };
+    else if (outcome.end === "completed") victim.outcome = { kind: "errored", message: `real Xen: the boot ended without this case's result (${why})`, stderr: console };
+    else victim.outcome = { kind: "crashed", message: `real Xen: ${why}`, stderr: console };
+    return pending.slice(inFlight + 1).filter((item) => item.outcome === undefined);
+  }
+
+  private record(boot: number, host: Host, qemuCpu: string, cmdline: string, cases: number, outcome: BootOutcome, reading: ConsoleReading): void {
+    const garbled = reading.garbled.length > 0 ? `; ${reading.garbled.length} unreadable console lines, first: ${JSON.stringify(reading.garbled[0])}` : "";
+    this.log.push(
+      `[xen-qemu] boot ${boot}: ${host.image.label}, -cpu ${qemuCpu}, cmdline ${JSON.stringify(cmdline)}, ${cases} cases, ${reading.cases.size} results, ${(outcome.durationMs / 1000).toFixed(1)} s, ${outcome.end}${outcome.end === "completed" ? "" : ` (${outcome.reason})`}${garbled}`,
+    );
+  }
+}
+
+function bootRequest(image: XenImage, qemuCpu: string, cmdline: string, dom0Kernel: string, module: string, timeoutMs: number, qemu?: string): BootRequest {
+  const machine = hosts().machine;
+  return {
+    xenImage: image.path,
+    xenCommandLine: cmdline === "" ? machine.xenCommandLine : `${machine.xenCommandLine} ${cmdline}`,
+    dom0Kernel,
+    module,
+    cpu: qemuCpu,
+    memoryMiB: machine.memoryMiB,
+    timeoutMs,
+    ...(qemu ? { qemu } : {}),
+  };
+}
+
+/** A Xen image described by its .config (a file, or the one Xen embeds). */
+export function xenImage(label: string, path: string, configText: string): XenImage {
+  return { label, path, build: buildOf(configText), kconfig: kconfigOf(configText) };
+}

@@ -1,0 +1,241 @@
+/**
+ * Hosts: a Xen image (a build with its configuration) on QEMU's emulated CPU, as a case's
+ * `config.xen` and `config.cpu` describe the machine it needs.
+ *
+ * What the host is comes from Xen itself, at a probe boot: the CPU vendor Xen reports, the raw
+ * featureset (XEN_SYSCTL_get_cpu_featureset), the physical address width, whether Xen turned
+ * XPTI and the PV L1TF shadow on by default (its verdict on Meltdown and L1TF), and whether it
+ * runs virtualised (the hypervisor CPUID bit). The build and Kconfig come from the image's
+ * .config. A case runs on a host that matches its configuration, after turning off in QEMU the
+ * CPU features the case wants off; where a difference remains (an Intel CPU asked, an AMD one
+ * offered; a release build asked, a debug build offered), the case runs only when the reference
+ * model gives the same observations for both configurations — the model decides where a case
+ * may run, never what it should observe. Otherwise it is skipped, naming what is missing.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Spec } from "../../spec";
+import { packageRoot } from "../../spec/paths";
+import type { Config, CpuConfig, XenConfig } from "../../spec/types/generated";
+import type { CaseExecutor, CaseInput, CaseOutcome } from "../interface";
+
+export type Build = "debug" | "release";
+type Kconfig = NonNullable<XenConfig["kconfig"]>;
+type Features = NonNullable<CpuConfig["features"]>;
+
+export interface HostsData {
+  machine: { memoryMiB: number; qemuCpu: string; xenCommandLine: string };
+  featuresetWords: Record<string, number>;
+  hypervisorBit: { word: number; bit: number };
+  qemuFeatureNames: Record<string, string>;
+  timing: { bootMs: number; perCaseMs: number; maxRestartsPerGroup: number };
+}
+
+let hostsData: HostsData | undefined;
+export function hosts(): HostsData {
+  hostsData ??= JSON.parse(readFileSync(join(packageRoot(), "core", "xen-qemu", "hosts.json"), "utf8")) as HostsData;
+  return hostsData;
+}
+
+/** A Xen image to boot and what its build configuration says. */
+export interface XenImage {
+  /** A short name for reports: "release", "debug", or the user's. */
+  label: string;
+  path: string;
+  build: Build;
+  kconfig: Required<Kconfig>;
+}
+
+/** What Xen reported of the machine at the probe boot. */
+export interface HostFacts {
+  xenVersion: string;
+  capabilities: string[];
+  vendor: "intel" | "amd" | "hygon";
+  paddrBits: number;
+  /** Raw featureset words (XEN_SYSCTL_cpu_featureset_raw). */
+  featureset: number[];
+  features: Required<Features>;
+  meltdown: boolean;
+  l1tf: boolean;
+  virtualised: boolean;
+}
+
+export interface Host {
+  image: XenImage;
+  facts: HostFacts;
+}
+
+/** A host as a case runs on it: the QEMU CPU (features turned off as asked) and the config it amounts to. */
+export interface HostChoice {
+  host: Host;
+  qemuCpu: string;
+  /** The configuration the case really runs in. */
+  config: Config;
+  /** The differences from the case's own configuration, which the model showed do not matter. */
+  substituted: string[];
+}
+
+/** Parses a Kconfig .config: the options a case's xen.kconfig names. */
+export function kconfigOf(text: string): Required<Kconfig> {
+  const on = (name: string): boolean => new RegExp(`^CONFIG_${name}=y$`, "m").test(text);
+  return {
+    PV: on("PV"),
+    PV32: on("PV32"),
+    PV_SHIM: on("PV_SHIM"),
+    HVM: on("HVM"),
+    GRANT_TABLE: on("GRANT_TABLE"),
+    SHADOW_PAGING: on("SHADOW_PAGING"),
+    // Seed 002's option: unknown to merged Xen, so never set.
+    PV_PTE_DEBUG: on("PV_PTE_DEBUG"),
+  };
+}
+
+export const buildOf = (text: string): Build => (/^CONFIG_DEBUG=y$/m.test(text) ? "debug" : "release");
+
+interface CpuidPosition {
+  name: string;
+  leaf: number;
+  subleaf: number;
+  register: string;
+  bit: number;
+}
+
+const CONFIG_FEATURES = [
+  "de", "tsc", "pse", "pae", "mce", "pge", "xsave", "nx", "lm", "page1gb", "pcid", "invpcid", "fsgsbase", "smep", "smap",
+  "umip", "pku", "vmx", "svm", "la57", "pks", "cet_ss", "cet_ibt", "cet_sss", "fred", "lass", "lam",
+] as const satisfies readonly (keyof Features)[];
+
+/** The case-config features a raw featureset has (positions from spec/data/x86/cpuid.json). */
+export function featuresOf(spec: Spec, featureset: readonly number[]): Required<Features> {
+  const positions = spec.data<{ features: CpuidPosition[] }>("x86/cpuid.json").features;
+  const words = hosts().featuresetWords;
+  const result = {} as Record<string, boolean>;
+  for (const name of CONFIG_FEATURES) {
+    const position = positions.find((p) => p.name === name);
+    if (position === undefined) throw new Error(`spec/data/x86/cpuid.json has no feature ${name}`);
+    const word = words[`${position.leaf}:${position.subleaf}:${position.register}`];
+    result[name] = word !== undefined && (((featureset[word] ?? 0) >>> position.bit) & 1) === 1;
+  }
+  return result as Required<Features>;
+}
+
+const VENDORS: Record<string, HostFacts["vendor"]> = { AMD: "amd", Intel: "intel", Hygon: "hygon" };
+
+/** Reads the host from a probe boot's console (boot log, H and B lines). */
+export function hostFacts(spec: Spec, bootLog: readonly string[], probes: ReadonlyMap<string, string>, header: { version: string; capabilities: string[] }): HostFacts {
+  const vendorLine = bootLog.map((line) => /^CPU Vendor: (\w+)/.exec(line)).find((m) => m !== null);
+  const vendor = vendorLine ? VENDORS[vendorLine[1] ?? ""] : undefined;
+  if (vendor === undefined) throw new Error("Xen's boot log names no CPU vendor this core knows");
+  const featureset = (probes.get("featureset.raw") ?? "").split(",").filter((w) => w !== "").map((w) => Number.parseInt(w, 16));
+  if (featureset.length === 0) throw new Error("dom0 reported no raw featureset");
+  const xpti = bootLog.map((line) => /XPTI \(64-bit PV only\): Dom0 (\w+), DomU (\w+)/.exec(line)).find((m) => m !== null);
+  const l1tf = bootLog.map((line) => /PV L1TF shadowing: Dom0 (\w+), DomU (\w+)/.exec(line)).find((m) => m !== null);
+  if (!xpti || !l1tf) throw new Error("Xen's boot log does not say whether XPTI and the L1TF shadow are on");
+  const { word, bit } = hosts().hypervisorBit;
+  return {
+    xenVersion: header.version,
+    capabilities: header.capabilities,
+    vendor,
+    paddrBits: Number(probes.get("cpu.paddrBits")),
+    featureset,
+    features: featuresOf(spec, featureset),
+    // With no xpti= or pv-l1tf= option, Xen turns each on for domUs exactly when it judges the CPU vulnerable.
+    meltdown: xpti[2] === "enabled",
+    l1tf: l1tf[2] === "enabled",
+    virtualised: (((featureset[word] ?? 0) >>> bit) & 1) === 1,
+  };
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * The configuration a case gets on this host, and the QEMU CPU that gives it: features the case
+ * turns off are turned off where QEMU can; everything else is the host's.
+ */
+export function realise(config: Config, host: Host): { config: Config; qemuCpu: string } {
+  const { machine, qemuFeatureNames } = hosts();
+  const asked = config.cpu?.features ?? {};
+  const features = { ...host.facts.features };
+  const flags = [machine.qemuCpu, `phys-bits=${config.cpu?.maxPhysAddr ?? host.facts.paddrBits}`];
+  for (const name of CONFIG_FEATURES) {
+    const qemuName = qemuFeatureNames[name];
+    if (asked[name] === false && features[name] && qemuName !== undefined) {
+      flags.push(`-${qemuName}`);
+      features[name] = false;
+    }
+  }
+  const xen = config.xen ?? {};
+  const realised: Config = {
+    ...config,
+    xen: { ...xen, build: host.image.build, kconfig: { ...host.image.kconfig }, virtualised: host.facts.virtualised },
+    cpu: {
+      vendor: host.facts.vendor,
+      maxPhysAddr: config.cpu?.maxPhysAddr ?? host.facts.paddrBits,
+      features,
+      vulnerable: { meltdown: host.facts.meltdown, l1tf: host.facts.l1tf },
+    },
+  };
+  return { config: realised, qemuCpu: flags.join(",") };
+}
+
+/** The dimensions in which two configurations differ, as a reader would name them. */
+export function differences(wanted: Config, got: Config): string[] {
+  const out: string[] = [];
+  const w = wanted.xen ?? {};
+  const g = got.xen ?? {};
+  if (w.build !== g.build) out.push(`a ${w.build} build`);
+  for (const [name, value] of Object.entries(w.kconfig ?? {})) {
+    if ((g.kconfig as Record<string, boolean> | undefined)?.[name] !== value) out.push(`${value ? "" : "no "}CONFIG_${name}`);
+  }
+  if (w.virtualised !== g.virtualised) out.push(w.virtualised ? "Xen running virtualised" : "Xen on bare metal (not virtualised)");
+  const wc = wanted.cpu ?? {};
+  const gc = got.cpu ?? {};
+  if (wc.vendor !== gc.vendor) out.push(`an ${wc.vendor === "amd" ? "AMD" : wc.vendor === "intel" ? "Intel" : "Hygon"} CPU`);
+  for (const [name, value] of Object.entries(wc.features ?? {})) {
+    if ((gc.features as Record<string, boolean> | undefined)?.[name] !== value) out.push(`${value ? "a CPU with" : "a CPU without"} ${name}`);
+  }
+  for (const [name, value] of Object.entries(wc.vulnerable ?? {})) {
+    if ((gc.vulnerable as Record<string, boolean> | undefined)?.[name] !== value) out.push(`a CPU ${value ? "" : "not "}vulnerable to ${name === "l1tf" ? "L1TF" : "Meltdown"}`);
+  }
+  if (wc.maxPhysAddr !== gc.maxPhysAddr) out.push(`MAXPHYADDR ${wc.maxPhysAddr}`);
+  return out;
+}
+
+/** Chooses the host a case runs on, or says what is missing. */
+export class HostChooser {
+  private readonly referenceOutcomes = new Map<string, CaseOutcome>();
+
+  constructor(
+    private readonly available: readonly Host[],
+    private readonly reference: CaseExecutor,
+  ) {}
+
+  private async outcome(input: CaseInput): Promise<CaseOutcome> {
+    const key = JSON.stringify(input);
+    let outcome = this.referenceOutcomes.get(key);
+    if (outcome === undefined) {
+      outcome = await this.reference.execute(input);
+      this.referenceOutcomes.set(key, outcome);
+    }
+    return outcome;
+  }
+
+  async choose(input: CaseInput): Promise<HostChoice | { reason: string }> {
+    let closest: { missing: string[] } | undefined;
+    for (const host of this.available) {
+      const { config, qemuCpu } = realise(input.config, host);
+      const missing = differences(input.config, config);
+      if (missing.length === 0) return { host, qemuCpu, config, substituted: [] };
+      if (closest === undefined || missing.length < closest.missing.length) closest = { missing };
+      const wanted = await this.outcome(input);
+      const offered = await this.outcome({ ...input, config: config as CaseInput["config"] });
+      if (wanted.kind === "observed" && offered.kind === "observed" && sameJson(wanted.steps, offered.steps)) {
+        return { host, qemuCpu, config, substituted: missing };
+      }
+    }
+    if (closest === undefined) return { reason: "no Xen image is available" };
+    return { reason: `needs ${closest.missing.join(", ")} (the reference model says it matters for this case)` };
+  }
+}

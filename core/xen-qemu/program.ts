@@ -1,0 +1,136 @@
+/**
+ * The boot module: the batch of cases compiled for the test kernel, and the kernel images a
+ * domU is built from, in the binary layout of wire.json (little-endian, fixed-size records).
+ */
+import { wire, type RelocationKind } from "./wire";
+
+export interface KernelStep {
+  /** A key of wire.json "operations". */
+  op: string;
+  /** The domain that runs it (0: dom0 itself). */
+  dom: number;
+  vcpu?: number;
+  user?: boolean;
+  /** Print log markers around it, so that Xen's console lines meanwhile are attributed to it. */
+  log?: boolean;
+  args: bigint[];
+  /** How the kernel relocates each argument from model frames to real frames. */
+  relocate?: RelocationKind[];
+  /** How each output is mapped back; its length is how many outputs the kernel prints. */
+  outputs?: RelocationKind[];
+}
+
+export interface KernelDomain {
+  domid: number;
+  type: "pv64" | "pv32" | "hvm";
+  vcpus: number;
+  maxGrantVersion: number;
+  maxGrantFrames: number;
+  maxMaptrackFrames: number;
+  privileged?: boolean;
+  ioResources?: boolean;
+  vcpuContext?: { cr0: bigint; cr3: bigint; cr4: bigint; efer: bigint };
+}
+
+export interface KernelCase {
+  /** Echoed in the case's console line. */
+  index: number;
+  domains: KernelDomain[];
+  steps: KernelStep[];
+}
+
+/** Program flags: bit 0 asks dom0 to probe the grant-table settings at boot. */
+export const PROGRAM_PROBE_GRANT_TABLES = 1;
+
+function relocationBits(kinds: readonly RelocationKind[] | undefined, shift: number): number {
+  let bits = 0;
+  for (const [i, kind] of (kinds ?? []).entries()) bits |= wire().relocation[kind] << (shift + 2 * i);
+  return bits >>> 0;
+}
+
+export function encodeProgram(cases: readonly KernelCase[], flags: number): Buffer {
+  const w = wire();
+  if (cases.length > w.sizes.maxCases) throw new RangeError(`${cases.length} cases in one boot; the kernel takes ${w.sizes.maxCases}`);
+  let size = w.sizes.programHeader;
+  for (const c of cases) size += w.sizes.caseHeader + c.domains.length * w.sizes.domainSpec + c.steps.length * w.sizes.step;
+  const out = Buffer.alloc(size);
+  out.write(w.programMagic, 0, "latin1");
+  out.writeUInt32LE(cases.length, 8);
+  out.writeUInt32LE(flags, 12);
+  let at = w.sizes.programHeader;
+  for (const c of cases) {
+    if (c.domains.length > w.sizes.maxDomainsPerCase) throw new RangeError(`case ${c.index}: ${c.domains.length} domains; the kernel takes ${w.sizes.maxDomainsPerCase}`);
+    if (c.steps.length > w.sizes.maxStepsPerCase) throw new RangeError(`case ${c.index}: ${c.steps.length} kernel steps; the kernel takes ${w.sizes.maxStepsPerCase}`);
+    out.writeUInt32LE(w.caseMagic, at);
+    out.writeUInt32LE(c.index, at + 4);
+    out.writeUInt16LE(c.domains.length, at + 8);
+    out.writeUInt16LE(c.steps.length, at + 10);
+    at += w.sizes.caseHeader;
+    for (const d of c.domains) {
+      out.writeUInt16LE(d.domid, at);
+      out.writeUInt8(w.domainTypes[d.type], at + 2);
+      const flagBits =
+        (d.privileged ? w.domainFlags.privileged : 0) |
+        (d.ioResources ? w.domainFlags.ioResources : 0) |
+        (d.vcpuContext ? w.domainFlags.vcpuContext : 0);
+      out.writeUInt8(flagBits, at + 3);
+      out.writeUInt8(d.vcpus, at + 4);
+      out.writeUInt8(d.maxGrantVersion, at + 5);
+      out.writeInt32LE(d.maxGrantFrames, at + 8);
+      out.writeInt32LE(d.maxMaptrackFrames, at + 12);
+      if (d.vcpuContext) {
+        out.writeBigUInt64LE(d.vcpuContext.cr0, at + 24);
+        out.writeBigUInt64LE(d.vcpuContext.cr3, at + 32);
+        out.writeBigUInt64LE(d.vcpuContext.cr4, at + 40);
+        out.writeBigUInt64LE(d.vcpuContext.efer, at + 48);
+      }
+      at += w.sizes.domainSpec;
+    }
+    for (const s of c.steps) {
+      const code = w.operations[s.op];
+      if (code === undefined) throw new Error(`unknown kernel operation ${s.op}`);
+      if (s.args.length > w.sizes.stepArgs) throw new RangeError(`${s.op}: ${s.args.length} arguments`);
+      const outputs = s.outputs ?? [];
+      if (outputs.length > w.sizes.stepOutputs) throw new RangeError(`${s.op}: ${outputs.length} outputs`);
+      const stepFlags =
+        (s.user ? w.stepFlags.user : 0) |
+        (s.log ? w.stepFlags.log : 0) |
+        (outputs.length << w.stepFlags.outputCountShift) |
+        relocationBits(s.relocate, w.relocation.argShift) |
+        relocationBits(outputs, w.relocation.outShift);
+      out.writeUInt8(code, at);
+      out.writeUInt8(s.vcpu ?? 0, at + 1);
+      out.writeUInt16LE(s.dom, at + 2);
+      out.writeUInt32LE(stepFlags >>> 0, at + 4);
+      for (const [i, value] of s.args.entries()) out.writeBigUInt64LE(BigInt.asUintN(64, value), at + 8 + 8 * i);
+      at += w.sizes.step;
+    }
+  }
+  return out;
+}
+
+export interface BundleImages {
+  pv64: Buffer;
+  pv32?: Buffer;
+}
+
+/** The boot module: header, program, kernel images (16-byte aligned). */
+export function encodeBundle(program: Buffer, images: BundleImages): Buffer {
+  const w = wire();
+  const parts = [program, images.pv64, images.pv32 ?? Buffer.alloc(0), Buffer.alloc(0)];
+  const offsets: number[] = [];
+  let at = w.sizes.bundleHeader;
+  for (const part of parts) {
+    offsets.push(part.length === 0 ? 0 : at);
+    at = (at + part.length + 15) & ~15;
+  }
+  const out = Buffer.alloc(at);
+  out.write(w.bundleMagic, 0, "latin1");
+  out.writeUInt32LE(w.version, 8);
+  for (const [i, part] of parts.entries()) {
+    out.writeUInt32LE(offsets[i] ?? 0, 16 + 8 * i);
+    out.writeUInt32LE(part.length, 20 + 8 * i);
+    if (part.length) part.copy(out, offsets[i]);
+  }
+  return out;
+}

@@ -1,0 +1,166 @@
+/**
+ * Compiles a case (as a core receives it: no expectations) into the test kernel's program, and
+ * turns the kernel's console results back into the case's outcome. planCase() throws
+ * Unsupported, with the reason, for a case the real-Xen core cannot run; the caller reports it
+ * as a skip.
+ */
+import type { StepObservation } from "../../../spec/types/generated";
+import type { CaseInput, CaseOutcome } from "../../interface";
+import type { RawCase } from "../console";
+import type { KernelDomain, KernelStep } from "../program";
+import { wire } from "../wire";
+import { gnttabTranslators } from "./gnttab";
+import { normativeMessages } from "./messages";
+import { type BootFacts, type Decoder, type PlanEnvironment, type Results, type StepTranslator, CaseBuilder, DecodeError, Unsupported } from "./plan";
+import { pvTranslators } from "./pv";
+import { Ambiguous, readState } from "./state";
+import { xenTranslators } from "./xen";
+
+export { Unsupported } from "./plan";
+export type { BootFacts, PlanEnvironment } from "./plan";
+
+const TRANSLATORS: Record<string, StepTranslator> = { ...xenTranslators, ...gnttabTranslators, ...pvTranslators };
+
+/** Operations the real-Xen core has a translation for (its self-description). */
+export const TRANSLATED_OPERATIONS: readonly string[] = Object.keys(TRANSLATORS);
+
+/** Options of Xen's command line the harness sets itself; a case may not change them. */
+const HARNESS_OPTIONS = ["console", "com1", "dom0_mem", "dom0_max_vcpus", "noreboot", "loglvl", "guest_loglvl", "sync_console"];
+
+export interface CasePlan {
+  domains: KernelDomain[];
+  steps: KernelStep[];
+  /** Boot probes its decoders read ("gnttab"). */
+  probes: ReadonlySet<string>;
+  decode(raw: RawCase, boot: BootFacts): CaseOutcome;
+}
+
+/** A configuration value the runner fills from the schema's default. */
+function filled<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new DecodeError(`config ${what} missing (the runner fills schema defaults in)`);
+  return value;
+}
+
+function planDomains(input: CaseInput): KernelDomain[] {
+  const domains: KernelDomain[] = [];
+  for (const config of input.config.domains) {
+    const d = {
+      ...config,
+      domid: filled(config.domid, "domains[].domid"),
+      type: filled(config.type, "domains[].type"),
+      vcpus: filled(config.vcpus, "domains[].vcpus"),
+    };
+    if (d.domid === 0) throw new Unsupported("configures domain 0, which is the test kernel itself on real Xen");
+    if (d.type === "hvm") throw new Unsupported("needs an HVM guest, which the real-Xen core does not build yet");
+    if (d.privileged) throw new Unsupported("needs a privileged domU");
+    if (d.ioResources) throw new Unsupported("needs a domU with I/O resources");
+    if (d.vcpus !== 1) throw new Unsupported("needs a domU with more than one vCPU");
+    if ((d.cr4AllowList ?? []).length > 0) throw new Unsupported("needs a toolstack CR4 allow-list (seed 002), which Xen has no interface for");
+    if ((d.elfNotes ?? []).length > 0) throw new Unsupported("needs a guest kernel with chosen ELF notes");
+    if (Object.keys(d.vcpuContext ?? {}).length > 0) throw new Unsupported("needs a toolstack-supplied vCPU context");
+    if (d.grantOpts !== undefined) throw new Unsupported("needs raw grant_opts");
+    domains.push({
+      domid: d.domid,
+      type: d.type,
+      vcpus: d.vcpus,
+      // 0xff: libxl's default, 2 when the host offers v2, else 1 (the kernel reads physinfo).
+      maxGrantVersion: d.maxGrantVersion ?? 0xff,
+      maxGrantFrames: 32,
+      maxMaptrackFrames: 1024,
+    });
+  }
+  return domains;
+}
+
+/** The case's own Xen command line, checked for options the harness needs for itself. */
+export function caseCommandLine(input: CaseInput): string {
+  const xen = input.config.xen;
+  const arch = filled(xen.arch, "xen.arch");
+  if (arch !== "x86_64") throw new Unsupported(`needs an ${arch} host`);
+  if (xen.builtinCmdline !== "" || xen.cmdlineOverride) throw new Unsupported("needs a Xen built with CONFIG_CMDLINE");
+  if (xen.pvShim) throw new Unsupported("needs Xen running as the PV shim");
+  // Xen reads the command line as a C string: it ends at the first NUL.
+  const cmdline = filled(xen.cmdline, "xen.cmdline").split("\0")[0] ?? "";
+  for (const option of cmdline.split(/\s+/)) {
+    const name = option.split("=")[0] ?? "";
+    if (HARNESS_OPTIONS.includes(name.replace(/^no-/, ""))) throw new Unsupported(`sets ${name}, which the harness sets itself`);
+  }
+  if (/[\u0000-\u001f\u007f]/.test(cmdline.replace(/[\t ]/g, ""))) throw new Unsupported("has control characters in Xen's command line");
+  return cmdline;
+}
+
+export function planCase(input: CaseInput, env: PlanEnvironment): CasePlan {
+  if (input.config.hypervisor !== "xen") throw new Unsupported("is not about Xen");
+  caseCommandLine(input);
+  const builder = new CaseBuilder(input, env, planDomains(input));
+  const decoders: { step: Decoder<StepObservation>; state: [string, Decoder<unknown>][]; first: number; last: number }[] = [];
+  for (const step of input.steps) {
+    const translate = TRANSLATORS[step.op];
+    if (translate === undefined) throw new Unsupported(`uses ${step.op}, which the real-Xen core does not translate`);
+    const first = builder.steps.length;
+    const decode = translate(step, builder);
+    const own = builder.steps.length;
+    if (step.observe?.log) for (let i = first; i < own; i++) builder.steps[i] = { ...builder.steps[i]!, log: true };
+    const state: [string, Decoder<unknown>][] = (step.observe?.state ?? []).map((key) => [key, readState(key, builder)]);
+    decoders.push({ step: decode, state, first, last: builder.steps.length - 1 });
+  }
+  const limits = wire().sizes;
+  if (builder.steps.length > limits.maxStepsPerCase) throw new Unsupported(`needs ${builder.steps.length} kernel steps; the kernel runs ${limits.maxStepsPerCase} per case`);
+  const kernelSteps = builder.steps;
+
+  return {
+    domains: builder.domains,
+    steps: kernelSteps,
+    probes: builder.probes,
+    decode(raw: RawCase, boot: BootFacts): CaseOutcome {
+      const results: Results = {
+        step(index) {
+          const result = raw.steps[index];
+          if (result === undefined) throw new DecodeError(`no result for kernel step ${index}`);
+          return result;
+        },
+        log: (index) => raw.stepLogs.get(index) ?? [],
+        boot,
+      };
+      const done = raw.steps.length;
+      if (done < kernelSteps.length && raw.abort !== undefined && /^build /.test(raw.abort)) {
+        return { kind: "errored", message: `real Xen: the test kernel could not build the case's domains: ${raw.abort}` };
+      }
+      if (done < kernelSteps.length && raw.abort === undefined) {
+        return { kind: "errored", message: `the test kernel reported ${done} of ${kernelSteps.length} kernel steps` };
+      }
+      const observations: StepObservation[] = [];
+      try {
+        for (const decoder of decoders) {
+          if (decoder.last >= done) {
+            // A domU stopped (crashed or shut down) while this step ran: Xen ended the domain.
+            observations.push({ result: "domain-crashed" });
+            continue;
+          }
+          const observation = decoder.step(results);
+          if (decoder.state.length > 0) {
+            const state: Record<string, unknown> = {};
+            for (const [key, read] of decoder.state) state[key] = read(results);
+            observation.state = state as StepObservation["state"];
+          }
+          const marked = kernelSteps.slice(decoder.first, decoder.last + 1).some((s) => s.log);
+          if (marked) {
+            const lines: string[] = [];
+            for (let i = decoder.first; i <= decoder.last; i++) lines.push(...results.log(i));
+            observation.log = normativeLog(env, lines);
+          }
+          observations.push(observation);
+        }
+      } catch (error) {
+        if (error instanceof Ambiguous || error instanceof Unsupported) return { kind: "skipped", reason: `real Xen cannot judge this case: ${error.message}` };
+        if (error instanceof DecodeError) return { kind: "errored", message: `real Xen: ${error.message}${raw.abort ? ` (the case stopped: ${raw.abort})` : ""}` };
+        throw error;
+      }
+      return { kind: "observed", steps: observations };
+    },
+  };
+}
+
+function normativeLog(env: PlanEnvironment, lines: readonly string[]): StepObservation["log"] {
+  return normativeMessages(env.spec, lines);
+}

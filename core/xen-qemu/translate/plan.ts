@@ -1,0 +1,144 @@
+/**
+ * What every translator shares: a case being compiled into kernel steps, the boot facts a
+ * decoder may read, and the reasons a case cannot run on real Xen.
+ *
+ * A case step becomes one or more kernel steps (program.ts); each translator returns a decoder
+ * that turns their raw results (console.ts) back into the step's observation. State keys the
+ * step asks for become further kernel steps after it (state.ts). Nothing here sees an
+ * expectation: cores never do.
+ */
+import type { Spec } from "../../../spec";
+import type { Errno, Fault, GrantStatus, StepObservation, Value } from "../../../spec/types/generated";
+import type { CaseInput, StepInput } from "../../interface";
+import type { RawStep } from "../console";
+import type { KernelDomain, KernelStep } from "../program";
+import { wire } from "../wire";
+
+/** The case cannot run on real Xen; the message says what is missing (it becomes the skip reason). */
+export class Unsupported extends Error {}
+
+/** What one boot told us, read by decoders of the boot step and of xen.* keys. */
+export interface BootFacts {
+  probes: ReadonlyMap<string, string>;
+  /** Xen's console lines before the kernel started. */
+  bootLog: readonly string[];
+  capabilities: readonly string[];
+  /** The build the boot ran: decides which normative messages Xen prints. */
+  build: "debug" | "release";
+}
+
+/** Raw results of the case's kernel steps, by kernel step index. */
+export interface Results {
+  step(index: number): RawStep;
+  /** Xen's console lines printed while kernel step `index` ran (only for steps marked for logs). */
+  log(index: number): readonly string[];
+  boot: BootFacts;
+}
+
+export type Decoder<T> = (results: Results) => T;
+
+export interface PlanEnvironment {
+  spec: Spec;
+}
+
+/** A case while it is being compiled. */
+export class CaseBuilder {
+  readonly steps: KernelStep[] = [];
+  readonly domains: KernelDomain[];
+  /** Boot probes the decoders need (program flags). */
+  readonly probes = new Set<string>();
+  /** Domains of the case by id, with their type; dom0 is the test kernel itself. */
+  readonly domainTypes = new Map<number, KernelDomain["type"]>();
+
+  constructor(
+    readonly input: CaseInput,
+    readonly env: PlanEnvironment,
+    domains: KernelDomain[],
+  ) {
+    this.domains = domains;
+    this.domainTypes.set(0, "pv64");
+    for (const d of domains) this.domainTypes.set(d.domid, d.type);
+  }
+
+  emit(step: KernelStep): number {
+    if (step.dom !== 0 && !this.domainTypes.has(step.dom)) {
+      throw new Unsupported(`a step runs in domain ${step.dom}, which the case does not create`);
+    }
+    this.steps.push(step);
+    return this.steps.length - 1;
+  }
+
+  typeOf(domid: number): KernelDomain["type"] {
+    const type = this.domainTypes.get(domid);
+    if (type === undefined) throw new Unsupported(`domain ${domid} is not created by the case`);
+    return type;
+  }
+}
+
+export type StepTranslator = (step: StepInput, builder: CaseBuilder) => Decoder<StepObservation>;
+
+type Filled<T, K extends keyof T> = T & { [P in K]-?: Exclude<T[P], undefined> };
+
+/**
+ * A step's arguments with the schema defaults the runner fills in (the generated types keep
+ * defaulted arguments optional). Checked, so that a missing default is an error, never a guess.
+ */
+export function argsOf<T extends object, K extends keyof T>(step: StepInput, defaulted: readonly K[]): Filled<T, K> {
+  const args = ("args" in step ? step.args : undefined) as T | undefined;
+  if (args === undefined) throw new Unsupported(`${step.op} has no arguments`);
+  for (const key of defaulted) {
+    if (args[key] === undefined) throw new DecodeError(`${step.op}: argument ${String(key)} missing (the runner fills schema defaults in)`);
+  }
+  return args as Filled<T, K>;
+}
+
+const VECTORS: readonly (Fault["vector"] | undefined)[] = [
+  "#DE", "#DB", "#NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", undefined, "#TS", "#NP", "#SS", "#GP", "#PF",
+  undefined, "#MF", "#AC", "#MC", "#XM", "#VE", "#CP",
+];
+
+export class DecodeError extends Error {}
+
+export function errnoName(spec: Spec, rc: number): Errno {
+  for (const [name, value] of Object.entries(spec.errno)) if (value === -rc) return name as Errno;
+  throw new DecodeError(`the hypercall returned ${rc}, which is no errno in spec/data/errno.json`);
+}
+
+export function statusName(spec: Spec, status: number): GrantStatus {
+  const signed = status >= 0x8000000000000000 ? status - 2 ** 64 : status;
+  for (const [name, value] of Object.entries(spec.grantStatus)) if (value === signed) return name as GrantStatus;
+  throw new DecodeError(`GNTST value ${signed} is not in spec/data/grant-status.json`);
+}
+
+/**
+ * The result of a kernel step that is a hypercall or an instruction: ok, an errno, or the
+ * exception the guest received. Sentinels other than a fault mean the kernel could not run it.
+ */
+export function outcomeOf(spec: Spec, raw: RawStep): StepObservation {
+  const w = wire();
+  if (raw.rc === 0) return { result: "ok" };
+  if (raw.rc === w.results.fault) {
+    const fault = raw.fault;
+    const vector = fault === undefined ? undefined : VECTORS[fault.vector];
+    if (fault === undefined || vector === undefined) throw new DecodeError(`the kernel reported a fault with vector ${fault?.vector}`);
+    return {
+      result: "fault",
+      fault: fault.errorCode === undefined ? { vector } : { vector, errorCode: `0x${fault.errorCode.toString(16)}` },
+    };
+  }
+  if (raw.rc === w.results.injectionConflict) {
+    throw new DecodeError("the case's top-level page table uses the slot that keeps the test kernel mapped");
+  }
+  if (raw.rc <= -1000) throw new DecodeError(`the test kernel could not run the step (code ${raw.rc})`);
+  return { result: errnoName(spec, raw.rc) };
+}
+
+export function output(raw: RawStep, index: number): bigint {
+  const value = raw.outputs[index];
+  if (value === undefined) throw new DecodeError(`the kernel printed ${raw.outputs.length} outputs, not ${index + 1}`);
+  return value.value;
+}
+
+export const hex = (value: bigint): string => `0x${value.toString(16)}`;
+
+export type StateDecoder = Decoder<Value>;
