@@ -33,6 +33,8 @@ export interface RawCase {
   abort?: string;
   /** Xen's console lines printed while a marked step ran, by kernel step index. */
   stepLogs: Map<number, string[]>;
+  /** Real frame -> model frame, when the case asked for its pools (P line). */
+  frames?: Map<bigint, bigint>;
 }
 
 export interface ConsoleReading {
@@ -96,6 +98,27 @@ export function parseResultLine(line: string): RawCase | undefined {
   return reading;
 }
 
+const POOL = /^d(\d+)=((?:[0-9a-f]+:[0-9a-f]+,?)+)$/;
+
+/** A P line: each domain's pool as runs "first:count"; model frame d * stride + i. */
+function parsePools(line: string): { index: number; frames: Map<bigint, bigint> } | undefined {
+  const [head, ...pools] = line.slice(1).split(" ");
+  const index = Number.parseInt(head ?? "", 16);
+  if (!Number.isInteger(index)) return undefined;
+  const frames = new Map<bigint, bigint>();
+  const stride = BigInt(wire().model.frameStride);
+  for (const pool of pools) {
+    const match = POOL.exec(pool);
+    if (!match) return undefined;
+    let model = BigInt(match[1] ?? "0") * stride;
+    for (const run of (match[2] ?? "").split(",").filter((r) => r !== "")) {
+      const [first, count] = run.split(":").map((n) => BigInt(`0x${n}`));
+      for (let i = 0n; i < (count ?? 0n); i++) frames.set((first ?? 0n) + i, model++);
+    }
+  }
+  return { index, frames };
+}
+
 const MARK_START = /^M([0-9a-f]+)\.(\d+)$/;
 const MARK_END = /^M([0-9a-f]+)\.(\d+)\.$/;
 
@@ -131,6 +154,11 @@ export function readConsole(lines: readonly string[]): ConsoleReading {
         pendingLogs.set(marked.index, perCase);
       }
       marked = undefined;
+    } else if (line.startsWith(c.pools) && /^P[0-9a-f]+ /.test(line)) {
+      const parsed = parsePools(line);
+      const target = parsed && reading.cases.get(parsed.index);
+      if (parsed && target) target.frames = parsed.frames;
+      else reading.garbled.push(line);
     } else if (line.startsWith(`${c.earlyLog} `)) {
       early.push(line.slice(2));
     } else if (line.startsWith(`${c.header} `)) {

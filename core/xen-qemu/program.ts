@@ -35,6 +35,8 @@ export interface KernelDomain {
 export interface KernelCase {
   /** Echoed in the case's console line. */
   index: number;
+  /** Print the real frames of each pool (a P line): Xen's messages name frames by their real numbers. */
+  printPools?: boolean;
   domains: KernelDomain[];
   steps: KernelStep[];
 }
@@ -65,6 +67,7 @@ export function encodeProgram(cases: readonly KernelCase[], flags: number): Buff
     out.writeUInt32LE(c.index, at + 4);
     out.writeUInt16LE(c.domains.length, at + 8);
     out.writeUInt16LE(c.steps.length, at + 10);
+    out.writeUInt32LE(c.printPools ? w.caseFlags.printPools : 0, at + 12);
     at += w.sizes.caseHeader;
     for (const d of c.domains) {
       out.writeUInt16LE(d.domid, at);

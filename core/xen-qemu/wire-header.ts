@@ -39,6 +39,7 @@ export function generateWireHeader(wireText: string): string {
     ["domainTypes", "WIRE_DOMAIN"],
     ["domainFlags", "WIRE_DOMAIN_FLAG"],
     ["stepFlags", "WIRE_STEP_FLAG"],
+    ["caseFlags", "WIRE_CASE_FLAG"],
     ["relocation", "WIRE_RELOC"],
     ["operations", "WIRE_OP"],
     ["results", "WIRE_RESULT"],

@@ -32,10 +32,11 @@ export interface Wire {
   domainTypes: Record<"pv64" | "pv32" | "hvm", number>;
   domainFlags: Record<"privileged" | "ioResources" | "vcpuContext", number>;
   stepFlags: { user: number; log: number; outputCountShift: number; outputCountMask: number };
+  caseFlags: { printPools: number };
   relocation: Record<RelocationKind, number> & { argShift: number; outShift: number };
   operations: Record<string, number>;
   results: Record<"fault" | "unsupported" | "aborted" | "badFrame" | "injectionConflict" | "notOwned", number>;
-  console: Record<"header" | "bootProbe" | "result" | "caseAbort" | "end" | "fatal" | "marker" | "earlyLog", string>;
+  console: Record<"header" | "bootProbe" | "result" | "caseAbort" | "end" | "fatal" | "marker" | "earlyLog" | "pools", string>;
 }
 
 let cached: Wire | undefined;

@@ -182,6 +182,32 @@ static void print_abort_prefix(u32 index, unsigned int completed)
     out_char(WIRE_LINE_CASE_ABORT);
 }
 
+/* P<case> d<domid>=<first mfn>:<count>,… : each pool as runs of consecutive frames. */
+static void print_pools(u32 index)
+{
+    out_char(WIRE_LINE_POOLS);
+    out_hex(index);
+    for (unsigned int p = 0; p < MAX_POOLS; p++) {
+        if (!pools[p].present)
+            continue;
+        out_str(" d");
+        out_dec(pools[p].domid);
+        out_char('=');
+        for (unsigned int i = 0; i < WIRE_SIZE_POOL_FRAMES;) {
+            unsigned int run = 1;
+            while (i + run < WIRE_SIZE_POOL_FRAMES && pools[p].frames[i + run] == pools[p].frames[i] + run)
+                run++;
+            if (i)
+                out_char(',');
+            out_hex(pools[p].frames[i]);
+            out_char(':');
+            out_hex(run);
+            i += run;
+        }
+    }
+    out_char('\n');
+}
+
 static void print_marker(u32 index, unsigned int step, bool end)
 {
     out_char(WIRE_LINE_MARKER);
@@ -272,6 +298,8 @@ static void run_case(const struct wire_case *header, const struct wire_domain *d
     for (unsigned int s = 0; s < header->step_count; s++)
         print_result(&case_steps[s], &case_results[s]);
     out_char('\n');
+    if (header->flags & WIRE_CASE_FLAG_PRINT_POOLS)
+        print_pools(header->index);
     out_flush();
     teardown();
     exec_reset();
@@ -284,7 +312,8 @@ static void choose_dom0_pool(void)
         fatal("dom0 has too little memory for a pool", (s64)mm.nr_pages);
     for (unsigned int i = 0; i < WIRE_SIZE_POOL_FRAMES; i++)
         dom0_pool[i] = pfn_to_mfn(mm.nr_pages - WIRE_SIZE_POOL_FRAMES + i);
-    pools[0] = (struct pool){true, 0, dom0_pool};
+    /* Not in use until cases may configure domain 0: frames 0..255 stay themselves. */
+    pools[0] = (struct pool){false, 0, dom0_pool};
 }
 
 void dom0_main(void)
