@@ -121,13 +121,13 @@ ${coreLimitUsage()}`;
       process.stdout.write(renderPerfTerminal(perf));
     }
     process.stdout.write(`perf: ${written}\n`);
-    const { writeAtomically } = require("./outputs") as typeof import("./outputs");
+    const { writeFileAtomically } = require("../../lib/atomic-file") as typeof import("../../lib/atomic-file");
     for (const { format, file } of formats) {
       const text =
         format === "markdown"
           ? (require("../../reports/perf-render") as typeof import("../../reports/perf-render")).renderPerfMarkdown(perf, "##")
           : (require("../../reports/html") as typeof import("../../reports/html")).renderPerfHtml(perf);
-      writeAtomically(file, text);
+      writeFileAtomically(file, text);
       process.stdout.write(`wrote ${file}\n`);
     }
     if (corpus.invalid > 0) process.stderr.write(`hvabi: ${corpus.invalid} case file(s) did not load and were not measured (hvabi run says why)\n`);

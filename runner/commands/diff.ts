@@ -1,7 +1,8 @@
 /* eslint-disable @typescript-eslint/no-require-imports */
 import { parseArgs } from "node:util";
 import { asUsageError, EXIT, UsageError, type Command } from "./common";
-import { inputProblem, readReports, writeAtomically } from "./outputs";
+import { writeFileAtomically } from "../../lib/atomic-file";
+import { inputProblem, readReports } from "./outputs";
 
 export const diffCommand: Command = {
   summary: "what changed between two reports; exit 1 on regressions (results that were OK or absent and are not OK now), or between two perf.json, exit 1 on slowdowns",
@@ -50,7 +51,7 @@ export const diffCommand: Command = {
         : render.renderDiffTerminal(diff, names, { color: values.output === undefined && shouldColor(process.stdout) });
     if (values.output === undefined) process.stdout.write(text);
     else {
-      writeAtomically(values.output, text);
+      writeFileAtomically(values.output, text);
       process.stderr.write(`wrote ${values.output}\n`);
     }
     return diff.regressions > 0 ? EXIT.unexpected : EXIT.ok;
@@ -83,7 +84,7 @@ function diffPerfFiles(paths: [string, string], format: string, output: string |
   const text = format === "markdown" ? renderPerfDiffMarkdown(diff, names) : renderPerfDiffTerminal(diff, names);
   if (output === undefined) process.stdout.write(text);
   else {
-    writeAtomically(output, text);
+    writeFileAtomically(output, text);
     process.stderr.write(`wrote ${output}\n`);
   }
   return diff.slowdowns > 0 ? EXIT.unexpected : EXIT.ok;

@@ -4,8 +4,7 @@
  * report.json, and judging a report against a baseline. Format modules are
  * required only when asked for.
  */
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { writeFileAtomically } from "../../lib/atomic-file";
 import type { Baseline, PerfReport, Report } from "../../spec/types/generated";
 import type { GateVerdict } from "../../reports/baseline";
 import type { ReportDiff } from "../../reports/diff";
@@ -79,14 +78,6 @@ export function renderFormat(format: Format, reports: readonly LabelledReport[],
   }
 }
 
-/** Writes a text file whole or not at all. */
-export function writeAtomically(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const temporary = join(dirname(path), `.hvabi.${process.pid}.tmp`);
-  writeFileSync(temporary, text);
-  renameSync(temporary, path);
-}
-
 /** Renders every requested format; files are written, the rest go to standard output. Returns the files written. */
 export function emitFormats(requests: readonly FormatRequest[], reports: readonly LabelledReport[], context: RenderContext): string[] {
   const written: string[] = [];
@@ -94,7 +85,7 @@ export function emitFormats(requests: readonly FormatRequest[], reports: readonl
     const text = renderFormat(request.format, reports, context);
     if (request.file === undefined) process.stdout.write(text);
     else {
-      writeAtomically(request.file, text);
+      writeFileAtomically(request.file, text);
       written.push(request.file);
     }
   }
