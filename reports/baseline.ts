@@ -10,7 +10,7 @@ import { dirname, join, relative, sep } from "node:path";
 import { writeFileAtomically } from "../lib/atomic-file";
 import type { Baseline, BaselineEntry, BaselineStatus, CaseResult, Report, Status } from "../spec/types/generated";
 import { specDir } from "../spec/paths";
-import { validator } from "../runner/validators";
+import { validator } from "../spec/validation/validators";
 
 export class BaselineError extends Error {}
 

@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { writeFileAtomically } from "../lib/atomic-file";
 import type { Report } from "../spec/types/generated";
-import { validator } from "../runner/validators";
-import { countResults, resultsOk } from "../runner/results";
+import { validator } from "../spec/validation/validators";
+import { countResults, resultsOk } from "../spec/results";
 
 export const REPORT_FILE = "report.json";
 

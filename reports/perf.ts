@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomically } from "../lib/atomic-file";
 import type { PerfReport } from "../spec/types/generated";
-import { validator } from "../runner/validators";
+import { validator } from "../spec/validation/validators";
 
 export const PERF_FILE = "perf.json";
 

@@ -11,7 +11,7 @@ import { Worker } from "node:worker_threads";
 import type { RunnerSettings } from "../spec/types/generated";
 import type { FileOutcome, FileTask, Lane, LaneOptions } from "./case-runner";
 import type { ResolveOptions } from "./resolve-core";
-import { SharedStrings } from "./results";
+import { SharedStrings } from "./shared-strings";
 
 /** What a worker thread needs to start its own copy of the core. */
 export interface WorkerSetup {

@@ -14,13 +14,13 @@ import { discoverCaseFiles } from "./discover";
 import { reportedPath } from "./loader";
 import { runParallel, workerCount } from "./parallel";
 import { performanceSettings } from "./performance-settings";
-import { countResults, resultsOk } from "./results";
+import { countResults, resultsOk } from "../spec/results";
 import { settleOutcomes } from "./settle";
 import { planShards, type ShardSelector } from "./shard";
 import type { ResolveOptions } from "./resolve-core";
 import { packageVersion } from "../spec/paths";
 
-export { compareResultOrder, countResults, emptyCounts, resultsOk } from "./results";
+export { compareResultOrder, countResults, emptyCounts, resultsOk } from "../spec/results";
 
 export interface RunOptions {
   paths: string[];

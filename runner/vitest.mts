@@ -13,10 +13,11 @@ import type { CaseExecutor, Core } from "../core/interface.js";
 import { inProcessCore } from "../core/adapters/in-process.js";
 import { loadSpec } from "../spec/index.js";
 import { defaultCasesDir } from "../spec/paths.js";
+import { formatProblem } from "../spec/validation/schema-errors.js";
 import { expectationFor } from "./case-checks.js";
 import { compareStep, type Mismatch } from "./compare.js";
 import { discoverCaseFiles } from "./discover.js";
-import { formatProblem, loadCaseFile, type LoadedCase } from "./loader.js";
+import { loadCaseFile, type LoadedCase } from "./loader.js";
 import { stripCase } from "./strip.js";
 
 export interface ConformanceOptions {
