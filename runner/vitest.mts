@@ -109,7 +109,7 @@ export function conformanceSuite(options: ConformanceOptions = {}): void {
     let core: Core | undefined;
     let startFailure: unknown;
     // A core that fails to start fails every case (vitest would only skip the tests after a failing beforeAll);
-    // resolve-core is imported here, not at the top, because it loads the reference core.
+    // A core named by a string is resolved (and the reference core loaded) here, when the suite starts, never while the file is collected.
     beforeAll(async () => {
       try {
         const option = options.core ?? "reference";

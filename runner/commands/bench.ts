@@ -25,7 +25,7 @@ export const benchCommand: Command = {
   get usage() {
     const { performanceSettings } = require("../performance-settings") as typeof import("../performance-settings");
     const { bench } = performanceSettings();
-    return `  --core NAME       a core to measure, as for hvabi run (repeatable; default: reference); the first is the one the others are compared with
+    return `  --core REF        a core to measure, as for hvabi run (repeatable; default: reference); the first is the one the others are compared with
   --profile NAME    only this profile (repeatable; default: every profile a case applies to)
   --report-dir DIR  where perf.json goes (default: hvabi-report)
   --format NAME[=FILE]
@@ -54,11 +54,12 @@ ${coreLimitUsage()}`;
     const time = values.time === undefined ? undefined : Number(values.time);
     if (time !== undefined && !(Number.isInteger(time) && time > 0)) throw new UsageError("--time must be a positive whole number of milliseconds");
     const limits = limitsFromOptions(values);
-    const coreNames = values.core ?? ["reference"];
+    const coreRefs = values.core ?? ["reference"];
 
     const { loadSpec } = require("../../spec") as typeof import("../../spec");
     const { performanceSettings } = require("../performance-settings") as typeof import("../performance-settings");
-    const { resolveCore, CoreResolutionError } = require("../resolve-core") as typeof import("../resolve-core");
+    const { resolveCore } = require("../resolve-core") as typeof import("../resolve-core");
+    const { CoreResolutionError } = require("../core-kinds/core-kind") as typeof import("../core-kinds/core-kind");
     const { benchCorpus } = require("../bench/groups") as typeof import("../bench/groups");
     const { measureCore } = require("../bench/measure") as typeof import("../bench/measure");
     const { packageVersion } = require("../../spec/paths") as typeof import("../../spec/paths");
@@ -73,10 +74,10 @@ ${coreLimitUsage()}`;
     const startedAt = new Date();
     const before = loadavg()[0]!;
     const cores: PerfCore[] = [];
-    for (const name of coreNames) {
+    for (const coreRef of coreRefs) {
       let core;
       try {
-        core = await resolveCore(name, { limits });
+        core = await resolveCore(coreRef, { limits });
       } catch (error) {
         if (error instanceof CoreResolutionError) {
           process.stderr.write(`hvabi: ${error.message}\n`);
@@ -85,8 +86,9 @@ ${coreLimitUsage()}`;
         throw error;
       }
       try {
-        if (!values.quiet) process.stderr.write(`measuring ${core.description.name} ${core.description.version} (${name}) on ${corpus.groups.length} groups…\n`);
-        cores.push({ spec: name, core: core.description, groups: await measureCore(core, corpus.groups, settings) });
+        if (!values.quiet) process.stderr.write(`measuring ${core.description.name} ${core.description.version} (${coreRef}) on ${corpus.groups.length} groups…\n`);
+        // perf.json names the core by its reference in `spec`, a field of the published format (spec/perf.schema.json).
+        cores.push({ spec: coreRef, core: core.description, groups: await measureCore(core, corpus.groups, settings) });
       } finally {
         await core.close();
       }
