@@ -5,19 +5,13 @@ import { parseArgs } from "node:util";
 import type { PerfCore, PerfReport } from "../../spec/types/generated";
 import { asUsageError, casePaths, EXIT, UsageError, type Command } from "./common";
 import { CORE_LIMIT_OPTIONS, coreLimitUsage, limitsFromOptions } from "./core-options";
+import { emitPerfFormats, parseFormats } from "./outputs";
 
-const BENCH_FORMATS = { markdown: "perf.md", html: "perf.html" } as const;
-type BenchFormat = keyof typeof BENCH_FORMATS;
-
-function parseBenchFormats(values: readonly string[] | undefined, dir: string): { format: BenchFormat; file: string }[] {
-  return (values ?? []).map((value) => {
-    const at = value.indexOf("=");
-    const name = at < 0 ? value : value.slice(0, at);
-    if (name !== "markdown" && name !== "html") throw new UsageError(`--format ${value}: hvabi bench writes markdown or html (perf.json always)`);
-    const file = at < 0 ? join(dir, BENCH_FORMATS[name]) : value.slice(at + 1);
-    if (file === "") throw new UsageError(`--format ${value}: give a file after "=", or leave out "=" for the default`);
-    return { format: name, file };
-  });
+/** `markdown (perf.md) or html (perf.html)`: the formats of a performance report, with their default files. */
+function performanceFormats(): string {
+  const { formatsFor } = require("../../reports/formats") as typeof import("../../reports/formats");
+  const named = formatsFor("performance").map((format) => `${format.name} (${format.performance?.defaultFile ?? "standard output"})`);
+  return named.length < 2 ? (named[0] ?? "") : `${named.slice(0, -1).join(", ")} or ${named[named.length - 1]}`;
 }
 
 export const benchCommand: Command = {
@@ -29,7 +23,7 @@ export const benchCommand: Command = {
   --profile NAME    only this profile (repeatable; default: every profile a case applies to)
   --report-dir DIR  where perf.json goes (default: hvabi-report)
   --format NAME[=FILE]
-                    also write markdown (perf.md) or html (perf.html) (repeatable)
+                    also write ${performanceFormats()} (repeatable)
   --time MS         milliseconds of samples per measurement, after ${bench.warmupMs} ms of warm-up (default: ${bench.timeMs})
   --quiet           print only where perf.json went
 ${coreLimitUsage()}`;
@@ -50,7 +44,7 @@ ${coreLimitUsage()}`;
         },
       }),
     );
-    const formats = parseBenchFormats(values.format, values["report-dir"]);
+    const formats = parseFormats(values.format, "performance", values["report-dir"]);
     const time = values.time === undefined ? undefined : Number(values.time);
     if (time !== undefined && !(Number.isInteger(time) && time > 0)) throw new UsageError("--time must be a positive whole number of milliseconds");
     const limits = limitsFromOptions(values);
@@ -123,15 +117,7 @@ ${coreLimitUsage()}`;
       process.stdout.write(renderPerfTerminal(perf));
     }
     process.stdout.write(`perf: ${written}\n`);
-    const { writeFileAtomically } = require("../../lib/atomic-file") as typeof import("../../lib/atomic-file");
-    for (const { format, file } of formats) {
-      const text =
-        format === "markdown"
-          ? (require("../../reports/perf-render") as typeof import("../../reports/perf-render")).renderPerfMarkdown(perf, "##")
-          : (require("../../reports/html") as typeof import("../../reports/html")).renderPerfHtml(perf);
-      writeFileAtomically(file, text);
-      process.stdout.write(`wrote ${file}\n`);
-    }
+    for (const file of emitPerfFormats(formats, perf)) process.stdout.write(`wrote ${file}\n`);
     if (corpus.invalid > 0) process.stderr.write(`hvabi: ${corpus.invalid} case file(s) did not load and were not measured (hvabi run says why)\n`);
     return corpus.invalid > 0 ? EXIT.unexpected : EXIT.ok;
   },

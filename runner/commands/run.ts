@@ -31,6 +31,17 @@ function parallelFor(ref: CoreRef, workers: number | undefined, limits: Partial<
   return { core: ref.text, resolve: { limits }, workers: workers ?? (threads === "by-default" ? undefined : 0) };
 }
 
+/** The --format lines: the formats besides the terminal summary run always prints, and where each goes by default. */
+function formatUsage(): string {
+  const { formatNameList, formatsFor, TERMINAL_FORMAT } = require("../../reports/formats") as typeof import("../../reports/formats");
+  const formats = formatsFor("conformance").filter((format) => format.name !== TERMINAL_FORMAT);
+  const list = (items: readonly string[]): string => (items.length < 2 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`);
+  const files = formats.flatMap((format) => format.conformance?.defaultFile ?? []);
+  const toStdout = formats.filter((format) => format.conformance?.defaultFile === undefined).map((format) => format.name);
+  return `                    also write ${formatNameList(formats)} (repeatable); without =FILE,
+                    ${list(files)} go in --report-dir${toStdout.length > 0 ? `, ${list(toStdout)} to stdout` : ""}`;
+}
+
 export const runCommand: Command = {
   summary: "run case files (default: the bundled cases/) against a core",
   get usage() {
@@ -41,12 +52,11 @@ ${coreKindsUsage(" ".repeat(20))}
   --report-dir DIR  where report.json goes (default: hvabi-report)
   --detail all      keep expected-vs-observed steps for passing results too
   --batch-size N    cases per round trip to the core (default: ${runnerDefaults().batchCases})
-  --workers N       worker threads besides the main thread (default: for ${coreFormsWhere((kind) => kind.capabilities.workerThreads === "by-default")}, as many
-                    as the processors allow once a run has ${runnerDefaults().parallelMinFiles} files; 0 for other cores)
+  --workers N       worker threads besides the main thread (default: for a ${coreFormsWhere((kind) => kind.capabilities.workerThreads === "by-default")} core,
+                    as many as the processors allow once a run has ${runnerDefaults().parallelMinFiles} files; 0 for other cores)
   --quiet           print only the final line
   --format NAME[=FILE]
-                    also write junit, markdown, github or html (repeatable); without =FILE,
-                    junit.xml, summary.md and report.html go in --report-dir, github to stdout
+${formatUsage()}
   --baseline FILE   exit 1 only on unexpected results: failures the baseline does not list,
                     and listed failures that now pass
   --update-baseline rewrite --baseline FILE so that this run is as expected
@@ -85,11 +95,9 @@ ${coreLimitUsage()}`;
     const limits = limitsFromOptions(values);
 
     const outputs = require("./outputs") as typeof import("./outputs");
-    const formats = outputs.parseFormats(values.format).map((request) => {
-      const file = request.file ?? outputs.DEFAULT_FILE[request.format];
-      return file === undefined || request.file !== undefined ? request : { ...request, file: join(values["report-dir"], file) };
-    });
-    if (formats.some((request) => request.format === "terminal")) throw new UsageError("--format terminal: hvabi run always prints the terminal summary");
+    const { TERMINAL_FORMAT } = require("../../reports/formats") as typeof import("../../reports/formats");
+    const formats = outputs.parseFormats(values.format, "conformance", values["report-dir"]);
+    if (formats.some((request) => request.format.name === TERMINAL_FORMAT)) throw new UsageError(`--format ${TERMINAL_FORMAT}: hvabi run always prints the terminal summary`);
     const { parseShard, durationsByFile } = require("../shard") as typeof import("../shard");
     const shard = values.shard === undefined ? undefined : parseShard(values.shard);
     if (typeof shard === "string") throw new UsageError(shard);
