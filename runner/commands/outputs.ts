@@ -5,6 +5,7 @@
  * writing them, and judging a report against a baseline. Modules are required
  * only when asked for.
  */
+import { join } from "node:path";
 import type { Baseline, Report } from "../../spec/types/generated";
 import { writeFileAtomically } from "../../lib/atomic-file";
 import type { GateVerdict } from "../../reports/baseline";
@@ -28,7 +29,6 @@ export type RenderContext = Omit<ConformanceView, "reports">;
  */
 export function parseFormats(values: readonly string[] | undefined, document: "conformance" | "performance", reportDir?: string): FormatRequest[] {
   const { formatsFor } = require("../../reports/formats") as typeof import("../../reports/formats");
-  const { join } = require("node:path") as typeof import("node:path");
   const formats = formatsFor(document);
   return (values ?? []).map((value) => {
     const at = value.indexOf("=");
