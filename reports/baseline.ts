@@ -5,11 +5,12 @@
  * now passes (a fixed bug must be taken out of the baseline), or an entry
  * whose case ends in another way than it says.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
+import { writeFileAtomically } from "../lib/atomic-file";
 import type { Baseline, BaselineEntry, BaselineStatus, CaseResult, Report, Status } from "../spec/types/generated";
 import { specDir } from "../spec/paths";
-import { validator } from "../runner/validators";
+import { validator } from "../spec/validation/validators";
 
 export class BaselineError extends Error {}
 
@@ -195,7 +196,6 @@ export function updateBaseline(report: Report, previous: Baseline | undefined): 
 
 /** Writes the baseline atomically, pointing its `$schema` at hvabi's schema so editors check it. */
 export function writeBaseline(path: string, baseline: Baseline): void {
-  mkdirSync(dirname(path) || ".", { recursive: true });
   let schemaRef = relative(dirname(path) || ".", join(specDir(), "baseline.schema.json")).split(sep).join("/");
   if (existsSync(path)) {
     try {
@@ -205,7 +205,5 @@ export function writeBaseline(path: string, baseline: Baseline): void {
       // An unreadable old file is replaced whole.
     }
   }
-  const temporary = join(dirname(path) || ".", `.baseline.${process.pid}.tmp`);
-  writeFileSync(temporary, `${JSON.stringify({ $schema: schemaRef, ...baseline }, null, 2)}\n`);
-  renameSync(temporary, path);
+  writeFileAtomically(path, `${JSON.stringify({ $schema: schemaRef, ...baseline }, null, 2)}\n`);
 }

@@ -1,6 +1,6 @@
 /** The plain-text account of a result that is not a pass: what was expected versus what was observed, step by step. */
 import type { CaseResult, StepReport } from "../spec/types/generated";
-import { formatProblem } from "../runner/loader";
+import { formatProblem } from "../spec/validation/schema-errors";
 
 const json = (value: unknown): string => JSON.stringify(value) ?? "undefined";
 

@@ -1,10 +1,11 @@
 /** report.json: written atomically, validated against spec/report.schema.json before it is trusted. */
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
+import { writeFileAtomically } from "../lib/atomic-file";
 import type { Report } from "../spec/types/generated";
-import { validator } from "../runner/validators";
-import { countResults, resultsOk } from "../runner/results";
+import { validator } from "../spec/validation/validators";
+import { countResults, resultsOk } from "../spec/results";
 
 export const REPORT_FILE = "report.json";
 
@@ -22,15 +23,7 @@ export function writeReport(dir: string, report: Report): string {
 export function writeReportFile(target: string, report: Report): string {
   const problems = reportProblems(report);
   if (problems.length > 0) throw new Error(`internal error: the report does not match spec/report.schema.json: ${problems.slice(0, 5).join("; ")}`);
-  mkdirSync(dirname(target), { recursive: true });
-  const temporary = join(dirname(target), `.${REPORT_FILE}.${process.pid}.tmp`);
-  const fd = openSync(temporary, "w");
-  try {
-    for (const piece of reportText(report)) writeSync(fd, piece);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temporary, target);
+  writeFileAtomically(target, reportText(report));
   return target;
 }
 

@@ -7,7 +7,7 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import type { CaseResult, Report } from "../spec/types/generated";
-import { compareResultOrder, countResults, resultsOk } from "../runner/results";
+import { compareResultOrder, countResults, resultsOk } from "../spec/results";
 
 export interface ShardReport {
   /** Where the report was read from, for messages. */

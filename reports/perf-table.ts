@@ -9,8 +9,8 @@ import type { PerfGroup, PerfReport } from "../spec/types/generated";
 export interface PerfColumn {
   /** Short name of the core, unique among the columns. */
   label: string;
-  /** What `--core` named. */
-  spec: string;
+  /** The core reference `--core` named it by (perf.json keeps it as `spec`). */
+  coreRef: string;
 }
 
 export interface PerfCell {
@@ -53,7 +53,7 @@ export function formatMs(value: number): string {
 
 function columnsOf(perf: PerfReport): PerfColumn[] {
   const names = perf.cores.map(({ core }) => `${core.name} ${core.version}`);
-  return perf.cores.map(({ spec }, i) => ({ label: names.filter((n) => n === names[i]).length > 1 ? `${names[i]} (${spec})` : names[i]!, spec }));
+  return perf.cores.map(({ spec: coreRef }, i) => ({ label: names.filter((n) => n === names[i]).length > 1 ? `${names[i]} (${coreRef})` : names[i]!, coreRef }));
 }
 
 function cellOf(group: PerfGroup | undefined, first: PerfGroup | undefined, isFirst: boolean): PerfCell {

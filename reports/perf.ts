@@ -1,9 +1,9 @@
 /** perf.json: validated against spec/perf.schema.json when written and when read. */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { writeFileAtomically } from "../lib/atomic-file";
 import type { PerfReport } from "../spec/types/generated";
-import { validator } from "../runner/validators";
-import { writeAtomically } from "../runner/commands/outputs";
+import { validator } from "../spec/validation/validators";
 
 export const PERF_FILE = "perf.json";
 
@@ -20,7 +20,7 @@ export function writePerfReport(dir: string, perf: PerfReport): string {
   const problems = perfProblems(perf);
   if (problems.length > 0) throw new Error(`internal error: the performance report does not match spec/perf.schema.json: ${problems.slice(0, 5).join("; ")}`);
   const target = join(dir, PERF_FILE);
-  writeAtomically(target, `${JSON.stringify(perf, null, 1)}\n`);
+  writeFileAtomically(target, `${JSON.stringify(perf, null, 1)}\n`);
   return target;
 }
 

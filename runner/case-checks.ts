@@ -6,7 +6,7 @@
 import type { Spec } from "../spec";
 import type { AreaName, Case, Expectation, LogEntry, Outcome, Step } from "../spec/types/generated";
 import { isHex } from "../core/hex";
-import type { Problem } from "./schema-errors";
+import type { Problem } from "../spec/validation/schema-errors";
 
 /** Every outcome an expectation allows, with its pointer. */
 export function outcomesOf(expectation: Expectation, pointer: string): { outcome: Outcome; pointer: string }[] {

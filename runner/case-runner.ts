@@ -7,13 +7,14 @@
  */
 import type { Spec } from "../spec";
 import type { Case, CaseResult, StepObservation, StepReport } from "../spec/types/generated";
+import { formatProblem } from "../spec/validation/schema-errors";
 import type { CaseInput, CaseOutcome, Core } from "../core/interface";
 import { expectationFor, polarityIn } from "./case-checks";
 import { compareStep } from "./compare";
-import { formatProblem, loadCaseFile, type LoadedCase } from "./loader";
-import { SharedStrings } from "./results";
+import { loadCaseFile, type LoadedCase } from "./loader";
+import { SharedStrings } from "./shared-strings";
 import { stripCase } from "./strip";
-import { validator } from "./validators";
+import { validator } from "../spec/validation/validators";
 
 export type Detail = "failures" | "all";
 

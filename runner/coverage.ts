@@ -4,9 +4,10 @@
  */
 import type { Spec } from "../spec";
 import type { AreaName } from "../spec/types/generated";
+import { formatProblem } from "../spec/validation/schema-errors";
 import { discoverCaseFiles } from "./discover";
 import { polarityIn } from "./case-checks";
-import { formatProblem, loadCaseFile, type LoadedCase } from "./loader";
+import { loadCaseFile, type LoadedCase } from "./loader";
 import { findContradictions, type Contradiction } from "./soundness";
 
 export interface ClauseCoverage {

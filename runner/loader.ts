@@ -9,14 +9,9 @@ import { AREAS, type Spec } from "../spec";
 import type { AreaName, Case } from "../spec/types/generated";
 import { checkCase } from "./case-checks";
 import { caseHash } from "./case-identity";
-import { describeSyntaxError, locatePointer } from "./json-location";
-import { schemaProblems, type Problem } from "./schema-errors";
-import { validator } from "./validators";
-
-export interface LocatedProblem extends Problem {
-  line?: number;
-  column?: number;
-}
+import { describeSyntaxError, locatePointer } from "../spec/validation/json-location";
+import { schemaProblems, type LocatedProblem, type Problem } from "../spec/validation/schema-errors";
+import { validator } from "../spec/validation/validators";
 
 export interface LoadedCase {
   ok: true;
@@ -109,12 +104,4 @@ export function loadCaseFile(path: string, spec: Spec, cwd: string = process.cwd
     return { ok: false, file, area: areaOfFile(file), problems: [{ pointer: "", message: `cannot read the file: ${detail}` }] };
   }
   return loadCaseText(file, text, spec);
-}
-
-/** `file:line:column: pointer: message (expected …, found …)` — the form editors and CI logs link. */
-export function formatProblem(file: string, problem: LocatedProblem): string {
-  const place = problem.line === undefined ? file : `${file}:${problem.line}:${problem.column ?? 1}`;
-  const where = problem.pointer === "" ? "" : ` ${problem.pointer}:`;
-  const detail = [problem.expected && `expected ${problem.expected}`, problem.found && `found ${problem.found}`].filter(Boolean).join(", ");
-  return `${place}:${where} ${problem.message}${detail ? ` (${detail})` : ""}`;
 }

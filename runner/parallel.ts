@@ -10,14 +10,14 @@ import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import type { RunnerSettings } from "../spec/types/generated";
 import type { FileOutcome, FileTask, Lane, LaneOptions } from "./case-runner";
-import type { ResolveOptions } from "./resolve-core";
-import { SharedStrings } from "./results";
+import type { CoreStartOptions } from "./core-kinds/core-kind";
+import { SharedStrings } from "./shared-strings";
 
 /** What a worker thread needs to start its own copy of the core. */
 export interface WorkerSetup {
   /** The `--core` argument, resolved again in each worker. */
   core: string;
-  resolve: ResolveOptions;
+  resolve: CoreStartOptions;
   lane: LaneOptions;
 }
 

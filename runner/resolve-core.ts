@@ -1,75 +1,90 @@
 /**
- * Turns a `--core` argument into a running {@link Core}:
- *
- * - `reference`: the built-in reference core, in process;
- * - a path ending in .js, .cjs, .mjs, .ts or .cts: a module exporting a core, in process;
- * - `exec:<program> [args…]`: a subprocess speaking the protocol (docs/protocol.md),
- *   the command split into words by the rule in core/protocol/argv.ts and run without a shell.
+ * The one reader of `--core`: a core reference is matched against the table
+ * of core kinds (runner/core-kinds/index.ts), by the kind's name, prefix or
+ * file extension, and the kind reads its options from the rest. Every command
+ * and hvabi/vitest start cores through here; the usage text and the message
+ * for a reference nobody recognises are written from the table.
  */
-import { extname } from "node:path";
+import { extname, join } from "node:path";
 import type { Core } from "../core/interface";
-import { inProcessCore } from "../core/adapters/in-process";
-import { loadModuleCore, ModuleCoreError, MODULE_EXTENSIONS } from "../core/adapters/module";
-import { SubprocessCore } from "../core/adapters/subprocess";
-import { CommandLineError, splitCommandLine } from "../core/protocol/argv";
-import { HandshakeError } from "../core/protocol/handshake";
-import { protocolLimits, type ProtocolLimits } from "../core/protocol/settings";
-import { createReferenceExecutor } from "../core/reference";
+import { packageRoot } from "../spec/paths";
+import { CoreRefError, type CoreRef, type CoreStartOptions, type RegisteredCoreKind } from "./core-kinds/core-kind";
+import { CORE_KINDS } from "./core-kinds";
 
-export class CoreResolutionError extends Error {}
-
-export interface ResolveOptions {
-  /** Overrides of the protocol's default limits (subprocess cores). */
-  limits?: Partial<ProtocolLimits>;
-  cwd?: string;
+/** The part of `text` a kind reads its options from, or undefined when the kind does not recognise it. */
+function argumentFor(kind: RegisteredCoreKind, text: string): string | undefined {
+  const pattern = kind.recognise;
+  switch (pattern.by) {
+    case "name": {
+      if (text === kind.name) return "";
+      const rest = text.slice(kind.name.length);
+      return text.startsWith(kind.name) && /^\s/.test(rest) ? rest.trim() : undefined;
+    }
+    case "prefix":
+      return text.startsWith(pattern.prefix) ? text.slice(pattern.prefix.length) : undefined;
+    case "extension":
+      return pattern.extensions.includes(extname(text)) ? text : undefined;
+  }
 }
 
-export const EXEC_PREFIX = "exec:";
+/** Names are tried first, then prefixes, then extensions, so that a kind's name is never mistaken for a path. */
+const RECOGNITION_ORDER: readonly RegisteredCoreKind["recognise"]["by"][] = ["name", "prefix", "extension"];
 
-export type CoreSpec =
-  | { kind: "reference" }
-  | { kind: "module"; path: string }
-  | { kind: "exec"; argv: string[] };
+/** The usage line's forms, as a list a sentence can hold: `reference, ./core.js|… or exec:<program> [args…]`. */
+function formList(kinds: readonly RegisteredCoreKind[]): string {
+  const forms = kinds.map((kind) => kind.usage.form);
+  return forms.length < 2 ? (forms[0] ?? "") : `${forms.slice(0, -1).join(", ")} or ${forms[forms.length - 1]}`;
+}
 
-const USAGE = "use `reference`, a module path (./core.js, ./core.mjs, ./core.ts), or exec:<program> [args…]";
-
-export function parseCoreSpec(spec: string): CoreSpec {
-  if (spec === "reference") return { kind: "reference" };
-  if (spec.startsWith(EXEC_PREFIX)) {
-    try {
-      return { kind: "exec", argv: splitCommandLine(spec.slice(EXEC_PREFIX.length)) };
-    } catch (error) {
-      if (error instanceof CommandLineError) throw new CoreResolutionError(`--core ${spec}: ${error.message}`);
-      throw error;
+/** Understands a `--core` reference; throws {@link CoreRefError} for one no kind recognises, or whose options its kind refuses. */
+export function parseCoreRef(text: string, kinds: readonly RegisteredCoreKind[] = CORE_KINDS): CoreRef {
+  for (const by of RECOGNITION_ORDER) {
+    for (const kind of kinds) {
+      if (kind.recognise.by !== by) continue;
+      const argument = argumentFor(kind, text);
+      if (argument === undefined) continue;
+      try {
+        return kind.read(text, argument);
+      } catch (error) {
+        if (error instanceof CoreRefError) throw new CoreRefError(`--core ${text}: ${error.message}`);
+        throw error;
+      }
     }
   }
-  if ((MODULE_EXTENSIONS as readonly string[]).includes(extname(spec))) return { kind: "module", path: spec };
-  throw new CoreResolutionError(`unknown core "${spec}": ${USAGE}`);
+  throw new CoreRefError(`unknown core "${text}": use ${formList(kinds)} (hvabi run --help says what each runs)`);
 }
 
-export async function resolveCore(spec: string, options: ResolveOptions = {}): Promise<Core> {
-  const parsed = parseCoreSpec(spec);
-  switch (parsed.kind) {
-    case "reference":
-      return inProcessCore(createReferenceExecutor());
-    case "module":
-      try {
-        return await loadModuleCore(parsed.path, options.cwd);
-      } catch (error) {
-        if (error instanceof ModuleCoreError) throw new CoreResolutionError(error.message);
-        throw error;
-      }
-    case "exec":
-      try {
-        return await SubprocessCore.start(parsed.argv, { limits: protocolLimits(options.limits), ...(options.cwd === undefined ? {} : { cwd: options.cwd }) });
-      } catch (error) {
-        if (error instanceof HandshakeError) throw new CoreResolutionError(withStderr(`cannot start the core ${spec}: ${error.message}`, error.stderr));
-        throw error;
-      }
-  }
+/** Starts the core a reference names; throws a CoreResolutionError (CoreRefError or CoreStartError) with a message for the user. */
+export async function resolveCore(reference: string | CoreRef, options: CoreStartOptions = {}): Promise<Core> {
+  const ref = typeof reference === "string" ? parseCoreRef(reference) : reference;
+  return ref.start(options);
 }
 
-function withStderr(message: string, stderr: string): string {
-  const lines = stderr.trimEnd().split("\n").slice(-20);
-  return stderr.trim() === "" ? message : `${message}\nits stderr ends with:\n${lines.map((line) => `  | ${line}`).join("\n")}`;
+/** The forms of the kinds whose capabilities pass `test` (e.g. those `hvabi serve` can serve), as a sentence's list. */
+export function coreFormsWhere(test: (kind: RegisteredCoreKind) => boolean, kinds: readonly RegisteredCoreKind[] = CORE_KINDS): string {
+  return formList(kinds.filter(test));
+}
+
+/**
+ * One usage line per kind, its form and what runs, indented for a command's
+ * usage block (a form too long for the column gets a line of its own).
+ */
+export function coreKindsUsage(indent: string, kinds: readonly RegisteredCoreKind[] = CORE_KINDS): string {
+  const column = 24;
+  return kinds
+    .map(({ usage }) =>
+      usage.form.length < column ? `${indent}${usage.form.padEnd(column)}${usage.runs}` : `${indent}${usage.form}\n${indent}${" ".repeat(column)}${usage.runs}`,
+    )
+    .join("\n");
+}
+
+/**
+ * A program speaking the protocol for the core: the kind's own program, or
+ * `hvabi serve --core …` for a core in hvabi's process; undefined when the
+ * core is neither.
+ */
+export function protocolCommandFor(ref: CoreRef): readonly string[] | undefined {
+  if (ref.protocolCommand !== undefined) return ref.protocolCommand;
+  if (ref.kind.capabilities.inProcess) return [process.execPath, join(packageRoot(), "dist", "runner", "cli.js"), "serve", "--core", ref.text];
+  return undefined;
 }

@@ -14,13 +14,13 @@ import { discoverCaseFiles } from "./discover";
 import { reportedPath } from "./loader";
 import { runParallel, workerCount } from "./parallel";
 import { performanceSettings } from "./performance-settings";
-import { countResults, resultsOk } from "./results";
+import { countResults, resultsOk } from "../spec/results";
 import { settleOutcomes } from "./settle";
 import { planShards, type ShardSelector } from "./shard";
-import type { ResolveOptions } from "./resolve-core";
+import type { CoreStartOptions } from "./core-kinds/core-kind";
 import { packageVersion } from "../spec/paths";
 
-export { compareResultOrder, countResults, emptyCounts, resultsOk } from "./results";
+export { compareResultOrder, countResults, emptyCounts, resultsOk } from "../spec/results";
 
 export interface RunOptions {
   paths: string[];
@@ -37,7 +37,7 @@ export interface RunOptions {
    * stays in this thread. `workers` fixes their number (0: none); by default
    * a run with enough files uses what the processors allow.
    */
-  parallel?: { core: string; resolve?: ResolveOptions; workers?: number };
+  parallel?: { core: string; resolve?: CoreStartOptions; workers?: number };
   /** Told about trouble that costs no result, such as a worker thread that stopped. */
   onWarning?: (message: string) => void;
   /** Told, after a run with worker threads, how many case files each thread ran (the main thread first). */

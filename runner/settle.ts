@@ -5,7 +5,7 @@
  */
 import type { CaseResult } from "../spec/types/generated";
 import type { FileOutcome } from "./case-runner";
-import { compareFileNames } from "./results";
+import { compareFileNames } from "../spec/results";
 
 /** Results tied to no profile (an invalid or repeated file) come before a file's profile results. */
 const firstRank = (outcome: FileOutcome): number => (outcome.results[0]?.profile === null ? -1 : 0);

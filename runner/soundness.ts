@@ -1,10 +1,12 @@
 /**
  * Corpus soundness beyond a single file: two cases that feed a core exactly
  * the same configuration and steps in a profile must not expect incompatible
- * outcomes (then no implementation could pass both).
+ * outcomes (then no implementation could pass both); and each committed case
+ * file is named after its id, so a result's id leads to its file and back.
  */
 import type { Expectation, Outcome, Value } from "../spec/types/generated";
 import { outcomesOf } from "./case-checks";
+import { basename } from "node:path";
 import { expectationFor, inputKey } from "./case-identity";
 import { sameValue } from "./compare";
 import type { LoadedCase } from "./loader";
@@ -92,4 +94,27 @@ export function findContradictions(cases: readonly LoadedCase[]): Contradiction[
     }
   }
   return contradictions;
+}
+
+/**
+ * The file name a case's id gives it in its area's folder: the id without the
+ * area and its dot, dots kept, and `.json` (the case `gnttab.set-version.v2-refused`
+ * is cases/gnttab/set-version.v2-refused.json). docs/extending.md states the rule.
+ */
+export function caseFileName(id: string, area: string): string {
+  return `${id.startsWith(`${area}.`) ? id.slice(area.length + 1) : id}.json`;
+}
+
+export interface MisnamedCase {
+  file: string;
+  id: string;
+  /** The name its id gives it. */
+  expected: string;
+}
+
+/** The cases whose file is not named after their id. */
+export function misnamedCases(cases: readonly LoadedCase[]): MisnamedCase[] {
+  return cases
+    .map((loaded) => ({ file: loaded.file, id: loaded.data.id, expected: caseFileName(loaded.data.id, loaded.area) }))
+    .filter((entry) => basename(entry.file) !== entry.expected);
 }

@@ -13,10 +13,11 @@ import type { CaseExecutor, Core } from "../core/interface.js";
 import { inProcessCore } from "../core/adapters/in-process.js";
 import { loadSpec } from "../spec/index.js";
 import { defaultCasesDir } from "../spec/paths.js";
+import { formatProblem } from "../spec/validation/schema-errors.js";
 import { expectationFor } from "./case-checks.js";
 import { compareStep, type Mismatch } from "./compare.js";
 import { discoverCaseFiles } from "./discover.js";
-import { formatProblem, loadCaseFile, type LoadedCase } from "./loader.js";
+import { loadCaseFile, type LoadedCase } from "./loader.js";
 import { stripCase } from "./strip.js";
 
 export interface ConformanceOptions {
@@ -108,7 +109,7 @@ export function conformanceSuite(options: ConformanceOptions = {}): void {
     let core: Core | undefined;
     let startFailure: unknown;
     // A core that fails to start fails every case (vitest would only skip the tests after a failing beforeAll);
-    // resolve-core is imported here, not at the top, because it loads the reference core.
+    // A core named by a string is resolved (and the reference core loaded) here, when the suite starts, never while the file is collected.
     beforeAll(async () => {
       try {
         const option = options.core ?? "reference";

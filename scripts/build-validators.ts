@@ -3,10 +3,11 @@
  * code (generated/validators.js), so no run ever compiles a schema.
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import standaloneCode from "ajv/dist/standalone";
-import { createAjv } from "../runner/ajv-options";
-import { generatedDir, specDir } from "../spec/paths";
+import { specDir } from "../spec/paths";
+import { createAjv } from "../spec/validation/ajv-options";
+import { compiledValidatorsFile } from "../spec/validation/validators";
 import { schemaFiles } from "./schema-types";
 
 /** Export name for a schema file: `case.schema.json` → `case`, `choices-gnttab.schema.json` → `choices-gnttab`. */
@@ -35,8 +36,8 @@ export function buildValidatorSource(): string {
 }
 
 if (require.main === module) {
-  mkdirSync(generatedDir(), { recursive: true });
-  const target = join(generatedDir(), "validators.js");
+  const target = compiledValidatorsFile();
+  mkdirSync(dirname(target), { recursive: true });
   writeFileSync(target, buildValidatorSource());
   console.log(`wrote ${target}`);
 }

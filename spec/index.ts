@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { specDataDir } from "./paths";
+import { specDataDir, specDir } from "./paths";
 import type {
   AreaName,
   Clause,
@@ -20,7 +20,16 @@ import type {
   ProfileCatalogue,
 } from "./types/generated";
 
-export const AREAS: readonly AreaName[] = ["gnttab", "smap", "pte", "cr4", "ptshare", "crpin"];
+/**
+ * The ABI areas, as spec/common.schema.json#/$defs/areaName lists them: the
+ * one place an area is named. The AreaName type is generated from the same
+ * enum, cases are validated against it, and test/spec/areas.test.ts checks
+ * that everything else written per area (spec data, case folders, the
+ * reference core's machines, the C core, the docs) follows it.
+ */
+export const AREAS: readonly AreaName[] = readJson<{ $defs: { areaName: { enum: AreaName[] } } }>(join(specDir(), "common.schema.json")).$defs.areaName.enum;
+
+export const isAreaName = (name: string): name is AreaName => (AREAS as readonly string[]).includes(name);
 
 export interface ObservableKey extends Observable {
   scope: string;

@@ -17,11 +17,11 @@ export type BatchEnd =
   | { kind: "timed-out" }
   | { kind: "overflow" };
 
-/** A way the core broke the protocol; check-core explains each kind. */
-export type ViolationKind = "not-json" | "invalid" | "unexpected-reply" | "wrong-batch" | "wrong-case" | "missing-result" | "overflow";
+/** The rule of the protocol a core broke; check-core explains each. */
+export type BrokenRule = "not-json" | "invalid" | "unexpected-reply" | "wrong-batch" | "wrong-case" | "missing-result" | "overflow";
 
 export interface Violation {
-  kind: ViolationKind;
+  rule: BrokenRule;
   /** Index in the batch of the case that paid for it. */
   caseIndex: number;
   /** The outcome's message: what was wrong, quoting the line. */
@@ -92,7 +92,7 @@ export async function exchangeBatch(
       }
       case "overflow": {
         const message = `the core wrote a line longer than ${limits.maxLineBytes} bytes (cut; it begins ${quote(event.head, limits.quotedLineChars)})`;
-        violations.push({ kind: "overflow", caseIndex: outcomes.length, message });
+        violations.push({ rule: "overflow", caseIndex: outcomes.length, message });
         outcomes.push({ kind: "errored", message, ...withStderr(stderrTail()) });
         return { outcomes, end: { kind: "overflow" }, outOfStep: true, violations };
       }
@@ -105,10 +105,10 @@ export async function exchangeBatch(
     const sinceMark = stderrMark;
     const caseStderr = (): string => process.stderr.since(sinceMark, limits.caseStderrTailBytes);
     stderrMark = process.stderr.mark();
-    const complain = (kind: ViolationKind, problem: string): void => {
+    const complain = (rule: BrokenRule, problem: string): void => {
       outOfStep = true;
       const message = `${problem}: ${quote(event.text, limits.quotedLineChars)}`;
-      violations.push({ kind, caseIndex: outcomes.length, message });
+      violations.push({ rule, caseIndex: outcomes.length, message });
       outcomes.push({ kind: "errored", message, ...withStderr(caseStderr()) });
     };
 
@@ -134,7 +134,7 @@ export async function exchangeBatch(
     // The core left out the cases before the one it answered.
     while (outcomes.length < index) {
       const message = `the core gave no result for this case (it answered ${caseLabel(line)} next)`;
-      violations.push({ kind: "missing-result", caseIndex: outcomes.length, message });
+      violations.push({ rule: "missing-result", caseIndex: outcomes.length, message });
       outcomes.push({ kind: "errored", message });
     }
     const outcome = outcomeOf(line, measuredMs);

@@ -5,7 +5,7 @@ import { CoreProcess, describeExit, type CoreProcessOptions } from "./child";
 import { claimedProtocol, parseResponse, quote } from "./messages";
 import { protocolSettings, type ProtocolLimits } from "./settings";
 
-/** Why a handshake failed; check-core gives advice per kind. */
+/** Why a handshake failed; check-core gives advice for each. */
 export type HandshakeFailure = "spawn" | "exit" | "timeout" | "overflow" | "not-json" | "invalid" | "version" | "unexpected-reply";
 
 /** The core could not be started; the message says why. */

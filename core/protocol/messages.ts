@@ -4,8 +4,8 @@
  */
 import type { ErrorObject } from "ajv";
 import type { HelloResponse, StepObservation } from "../../spec/types/generated";
-import { validator, type SchemaName } from "../../runner/validators";
-import { schemaProblems } from "../../runner/schema-errors";
+import { validator, type SchemaName } from "../../spec/validation/validators";
+import { schemaProblems } from "../../spec/validation/schema-errors";
 
 /** A `result` line, once it has passed the schema. */
 export type ResultLine = {

@@ -7,7 +7,7 @@
 import type { Spec } from "../../spec";
 import { layout, type Layout } from "./layouts";
 
-export type AccessKind = "read" | "write" | "fetch";
+export type MemoryAccess = "read" | "write" | "fetch";
 
 /** What CR0, CR4 and EFER (and the CPU's capabilities) say about paging, for the walking CPU. */
 export interface PagingControls {
@@ -89,7 +89,7 @@ function reservedBits(w: Walker, controls: PagingControls, level: number, entry:
   return reserved;
 }
 
-function errorCode(w: Walker, controls: PagingControls, accessor: Accessor, access: AccessKind, cause: FaultCause, protectionKey: boolean): bigint {
+function errorCode(w: Walker, controls: PagingControls, accessor: Accessor, access: MemoryAccess, cause: FaultCause, protectionKey: boolean): bigint {
   const { pfec } = w;
   let code = 0n;
   if (cause !== "not-present") code |= pfec.mask("P");
@@ -103,7 +103,7 @@ function errorCode(w: Walker, controls: PagingControls, accessor: Accessor, acce
 }
 
 /** PKRU says this access to a user page with `key` is refused (fact 64). */
-function keyRefuses(controls: PagingControls, accessor: Accessor, access: AccessKind, key: bigint): boolean {
+function keyRefuses(controls: PagingControls, accessor: Accessor, access: MemoryAccess, key: bigint): boolean {
   const accessDisabled = ((accessor.pkru >> (2n * key)) & 1n) !== 0n;
   const writeDisabled = ((accessor.pkru >> (2n * key + 1n)) & 1n) !== 0n;
   if (accessDisabled) return true;
@@ -118,7 +118,7 @@ export function walk(
   controls: PagingControls,
   accessor: Accessor,
   address: bigint,
-  access: AccessKind,
+  access: MemoryAccess,
 ): WalkResult {
   if (!isCanonical(address)) return { kind: "non-canonical" };
   const w: Walker = { pte: layout(spec, "pte"), pfec: layout(spec, "pfec") };

@@ -7,7 +7,7 @@ export function performanceSection(perf: PerfReport): Markup {
   const table = perfTable(perf);
   const many = table.columns.length > 1;
   const head = html`<tr><th rowspan="2">measurement</th><th rowspan="2">cases</th>${table.columns.map(
-    (column, i) => html`<th colspan="${i > 0 ? 6 : 5}" title="${column.spec}">${column.label}</th>`,
+    (column, i) => html`<th colspan="${i > 0 ? 6 : 5}" title="${column.coreRef}">${column.label}</th>`,
   )}</tr>
     <tr>${table.columns.map((_, i) => html`<th>cases/s</th><th title="every step of the cases">ops/s</th><th>mean</th><th>p99</th><th>samples</th>${i > 0 ? html`<th title="cases/s over the first core's">ratio</th>` : ""}`)}</tr>`;
   const rows = table.rows.map(

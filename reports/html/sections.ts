@@ -1,6 +1,6 @@
 /** The parts of the HTML report, each from the model. Every value from a report goes through the `html` tag, which escapes it. */
 import type { CaseResult, Source, Status, StepReport } from "../../spec/types/generated";
-import { formatProblem } from "../../runner/loader";
+import { formatProblem } from "../../spec/validation/schema-errors";
 import { describeEntry } from "../baseline";
 import { gateSummary, UNEXPECTED_TITLE, unexpectedMessage, unexpectedSubject } from "../gate-text";
 import { STATUS_ORDER } from "../terminal";

@@ -8,7 +8,7 @@ import type { CaseInput, CoreDescription } from "../../core/interface";
 import type { PerfGroup } from "../../spec/types/generated";
 import { discoverCaseFiles } from "../discover";
 import { loadCaseFile } from "../loader";
-import { compareFileNames } from "../results";
+import { compareFileNames } from "../../spec/results";
 import { stripCase } from "../strip";
 
 export interface BenchGroup {

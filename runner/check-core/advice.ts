@@ -1,6 +1,6 @@
-/** What an implementer should do about each kind of protocol problem check-core finds. */
+/** What an implementer should do about each protocol problem check-core finds. */
 import type { HandshakeFailure } from "../../core/protocol/handshake";
-import type { ViolationKind } from "../../core/protocol/exchange";
+import type { BrokenRule } from "../../core/protocol/exchange";
 import type { ProtocolLimits } from "../../core/protocol/settings";
 
 const STDOUT_ONLY =
@@ -27,8 +27,8 @@ export function handshakeAdvice(failure: HandshakeFailure, limits: ProtocolLimit
   }
 }
 
-export function violationAdvice(kind: ViolationKind, limits: ProtocolLimits): string {
-  switch (kind) {
+export function violationAdvice(rule: BrokenRule, limits: ProtocolLimits): string {
+  switch (rule) {
     case "not-json":
       return STDOUT_ONLY;
     case "invalid":

@@ -113,7 +113,7 @@ async function checkBatch(checker: Checker, core: CoreProcess, number: number, b
   const before = checker.findings.length;
   const exchange = await exchangeBatch(core, number, batch.cases, limits);
   for (const violation of exchange.violations) {
-    checker.find("problem", batch.name, `${caseLabel(batch.cases[violation.caseIndex]!)}: ${violation.message}`, violationAdvice(violation.kind, limits));
+    checker.find("problem", batch.name, `${caseLabel(batch.cases[violation.caseIndex]!)}: ${violation.message}`, violationAdvice(violation.rule, limits));
   }
   const answered: string[] = [];
   exchange.outcomes.forEach((outcome, index) => {

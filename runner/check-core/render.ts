@@ -7,8 +7,8 @@ function indent(text: string, prefix: string): string {
   return text.split("\n").map((line) => `${prefix}${line}`).join("\n");
 }
 
-export function renderCoreCheck(report: CoreCheckReport, coreSpec: string): string {
-  const lines: string[] = [`hvabi check-core ${coreSpec}`];
+export function renderCoreCheck(report: CoreCheckReport, coreRef: string): string {
+  const lines: string[] = [`hvabi check-core ${coreRef}`];
   for (const step of report.steps) lines.push(`  ${step.status.padEnd(STATUS_WIDTH)}${step.name} — ${step.detail}`);
   const problems = report.findings.filter((f) => f.severity === "problem");
   const warnings = report.findings.filter((f) => f.severity === "warning");

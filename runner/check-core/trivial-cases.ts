@@ -12,7 +12,7 @@ import type { CaseInput, CoreDescription } from "../../core/interface";
 import { discoverCaseFiles } from "../discover";
 import { loadCaseFile } from "../loader";
 import { stripCase } from "../strip";
-import { validator } from "../validators";
+import { validator } from "../../spec/validation/validators";
 
 export const TRIVIAL_CASES = 3;
 export const PROBE_ID = "check-core.unknown-operation";

@@ -5,19 +5,13 @@ import { parseArgs } from "node:util";
 import type { PerfCore, PerfReport } from "../../spec/types/generated";
 import { asUsageError, casePaths, EXIT, UsageError, type Command } from "./common";
 import { CORE_LIMIT_OPTIONS, coreLimitUsage, limitsFromOptions } from "./core-options";
+import { emitPerfFormats, parseFormats } from "./outputs";
 
-const BENCH_FORMATS = { markdown: "perf.md", html: "perf.html" } as const;
-type BenchFormat = keyof typeof BENCH_FORMATS;
-
-function parseBenchFormats(values: readonly string[] | undefined, dir: string): { format: BenchFormat; file: string }[] {
-  return (values ?? []).map((value) => {
-    const at = value.indexOf("=");
-    const name = at < 0 ? value : value.slice(0, at);
-    if (name !== "markdown" && name !== "html") throw new UsageError(`--format ${value}: hvabi bench writes markdown or html (perf.json always)`);
-    const file = at < 0 ? join(dir, BENCH_FORMATS[name]) : value.slice(at + 1);
-    if (file === "") throw new UsageError(`--format ${value}: give a file after "=", or leave out "=" for the default`);
-    return { format: name, file };
-  });
+/** `markdown (perf.md) or html (perf.html)`: the formats of a performance report, with their default files. */
+function performanceFormats(): string {
+  const { formatsFor } = require("../../reports/formats") as typeof import("../../reports/formats");
+  const named = formatsFor("performance").map((format) => `${format.name} (${format.performance?.defaultFile ?? "standard output"})`);
+  return named.length < 2 ? (named[0] ?? "") : `${named.slice(0, -1).join(", ")} or ${named[named.length - 1]}`;
 }
 
 export const benchCommand: Command = {
@@ -25,11 +19,11 @@ export const benchCommand: Command = {
   get usage() {
     const { performanceSettings } = require("../performance-settings") as typeof import("../performance-settings");
     const { bench } = performanceSettings();
-    return `  --core NAME       a core to measure, as for hvabi run (repeatable; default: reference); the first is the one the others are compared with
+    return `  --core REF        a core to measure, as for hvabi run (repeatable; default: reference); the first is the one the others are compared with
   --profile NAME    only this profile (repeatable; default: every profile a case applies to)
   --report-dir DIR  where perf.json goes (default: hvabi-report)
   --format NAME[=FILE]
-                    also write markdown (perf.md) or html (perf.html) (repeatable)
+                    also write ${performanceFormats()} (repeatable)
   --time MS         milliseconds of samples per measurement, after ${bench.warmupMs} ms of warm-up (default: ${bench.timeMs})
   --quiet           print only where perf.json went
 ${coreLimitUsage()}`;
@@ -50,15 +44,16 @@ ${coreLimitUsage()}`;
         },
       }),
     );
-    const formats = parseBenchFormats(values.format, values["report-dir"]);
+    const formats = parseFormats(values.format, "performance", values["report-dir"]);
     const time = values.time === undefined ? undefined : Number(values.time);
     if (time !== undefined && !(Number.isInteger(time) && time > 0)) throw new UsageError("--time must be a positive whole number of milliseconds");
     const limits = limitsFromOptions(values);
-    const coreNames = values.core ?? ["reference"];
+    const coreRefs = values.core ?? ["reference"];
 
     const { loadSpec } = require("../../spec") as typeof import("../../spec");
     const { performanceSettings } = require("../performance-settings") as typeof import("../performance-settings");
-    const { resolveCore, CoreResolutionError } = require("../resolve-core") as typeof import("../resolve-core");
+    const { resolveCore } = require("../resolve-core") as typeof import("../resolve-core");
+    const { CoreResolutionError } = require("../core-kinds/core-kind") as typeof import("../core-kinds/core-kind");
     const { benchCorpus } = require("../bench/groups") as typeof import("../bench/groups");
     const { measureCore } = require("../bench/measure") as typeof import("../bench/measure");
     const { packageVersion } = require("../../spec/paths") as typeof import("../../spec/paths");
@@ -73,10 +68,10 @@ ${coreLimitUsage()}`;
     const startedAt = new Date();
     const before = loadavg()[0]!;
     const cores: PerfCore[] = [];
-    for (const name of coreNames) {
+    for (const coreRef of coreRefs) {
       let core;
       try {
-        core = await resolveCore(name, { limits });
+        core = await resolveCore(coreRef, { limits });
       } catch (error) {
         if (error instanceof CoreResolutionError) {
           process.stderr.write(`hvabi: ${error.message}\n`);
@@ -85,8 +80,9 @@ ${coreLimitUsage()}`;
         throw error;
       }
       try {
-        if (!values.quiet) process.stderr.write(`measuring ${core.description.name} ${core.description.version} (${name}) on ${corpus.groups.length} groups…\n`);
-        cores.push({ spec: name, core: core.description, groups: await measureCore(core, corpus.groups, settings) });
+        if (!values.quiet) process.stderr.write(`measuring ${core.description.name} ${core.description.version} (${coreRef}) on ${corpus.groups.length} groups…\n`);
+        // perf.json names the core by its reference in `spec`, a field of the published format (spec/perf.schema.json).
+        cores.push({ spec: coreRef, core: core.description, groups: await measureCore(core, corpus.groups, settings) });
       } finally {
         await core.close();
       }
@@ -121,15 +117,7 @@ ${coreLimitUsage()}`;
       process.stdout.write(renderPerfTerminal(perf));
     }
     process.stdout.write(`perf: ${written}\n`);
-    const { writeAtomically } = require("./outputs") as typeof import("./outputs");
-    for (const { format, file } of formats) {
-      const text =
-        format === "markdown"
-          ? (require("../../reports/perf-render") as typeof import("../../reports/perf-render")).renderPerfMarkdown(perf, "##")
-          : (require("../../reports/html") as typeof import("../../reports/html")).renderPerfHtml(perf);
-      writeAtomically(file, text);
-      process.stdout.write(`wrote ${file}\n`);
-    }
+    for (const file of emitPerfFormats(formats, perf)) process.stdout.write(`wrote ${file}\n`);
     if (corpus.invalid > 0) process.stderr.write(`hvabi: ${corpus.invalid} case file(s) did not load and were not measured (hvabi run says why)\n`);
     return corpus.invalid > 0 ? EXIT.unexpected : EXIT.ok;
   },

@@ -1,104 +1,72 @@
 /* eslint-disable @typescript-eslint/no-require-imports */
 /**
- * What `hvabi run` and `hvabi report` share: the output formats derived from
- * report.json, and judging a report against a baseline. Format modules are
- * required only when asked for.
+ * What `hvabi run`, `hvabi report` and `hvabi bench` share: asking for output
+ * formats (the formats themselves are the table in reports/formats.ts),
+ * writing them, and judging a report against a baseline. Modules are required
+ * only when asked for.
  */
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import type { Baseline, PerfReport, Report } from "../../spec/types/generated";
+import { join } from "node:path";
+import type { Baseline, Report } from "../../spec/types/generated";
+import { writeFileAtomically } from "../../lib/atomic-file";
 import type { GateVerdict } from "../../reports/baseline";
-import type { ReportDiff } from "../../reports/diff";
+import type { ConformanceView, FormatDocument, ReportFormat } from "../../reports/formats";
 import type { LabelledReport } from "../../reports/labels";
 import { EXIT, UsageError } from "./common";
 
-export const FORMATS = ["terminal", "junit", "markdown", "github", "html"] as const;
-export type Format = (typeof FORMATS)[number];
-
-/** Where `hvabi run` writes a format given without a file: inside --report-dir, except those meant for the log. */
-export const DEFAULT_FILE: Record<Format, string | undefined> = {
-  terminal: undefined,
-  github: undefined,
-  junit: "junit.xml",
-  markdown: "summary.md",
-  html: "report.html",
-};
-
 export interface FormatRequest {
-  format: Format;
+  format: ReportFormat;
   /** Undefined: standard output. */
   file?: string;
 }
 
-/** Parses repeated `--format NAME[=FILE]`. */
-export function parseFormats(values: readonly string[] | undefined): FormatRequest[] {
+/** What a command adds to the conformance reports it renders. */
+export type RenderContext = Omit<ConformanceView, "reports">;
+
+/**
+ * Parses repeated `--format NAME[=FILE]` for one document. With `reportDir`,
+ * a format named without a file goes to its default file in that folder (or
+ * to standard output when it has none).
+ */
+export function parseFormats(values: readonly string[] | undefined, document: "conformance" | "performance", reportDir?: string): FormatRequest[] {
+  const { formatsFor } = require("../../reports/formats") as typeof import("../../reports/formats");
+  const formats = formatsFor(document);
   return (values ?? []).map((value) => {
     const at = value.indexOf("=");
     const name = at < 0 ? value : value.slice(0, at);
     const file = at < 0 ? undefined : value.slice(at + 1);
-    if (!(FORMATS as readonly string[]).includes(name)) throw new UsageError(`--format ${value}: the format must be one of ${FORMATS.join(", ")}`);
+    const format = formats.find((candidate) => candidate.name === name);
+    if (format === undefined) throw new UsageError(`--format ${value}: the format must be one of ${formats.map((candidate) => candidate.name).join(", ")}`);
     if (file === "") throw new UsageError(`--format ${value}: give a file after "=", or leave out "=" for the default`);
-    return { format: name as Format, ...(file === undefined ? {} : { file }) };
+    const defaultFile = format[document]?.defaultFile;
+    const place = file ?? (reportDir === undefined || defaultFile === undefined ? undefined : join(reportDir, defaultFile));
+    return { format, ...(place === undefined ? {} : { file: place }) };
   });
 }
 
-export interface RenderContext {
-  gate?: { verdict: GateVerdict; baseline: string };
-  previous?: { diff: ReportDiff; source: string };
-  /** A performance report (`hvabi bench`) to show with the conformance reports. */
-  perf?: PerfReport;
-  color: boolean;
-}
-
-export function renderFormat(format: Format, reports: readonly LabelledReport[], context: RenderContext): string {
-  switch (format) {
-    case "terminal": {
-      const { renderTerminal } = require("../../reports/terminal") as typeof import("../../reports/terminal");
-      const { renderGateTerminal } = require("../../reports/gate-terminal") as typeof import("../../reports/gate-terminal");
-      const { renderDiffTerminal } = require("../../reports/diff-render") as typeof import("../../reports/diff-render");
-      const parts = reports.map(({ report }) => renderTerminal(report, { color: context.color }));
-      if (context.previous) parts.push(renderDiffTerminal(context.previous.diff, { before: context.previous.source, after: reports.map((r) => r.source).join(", ") }, { color: context.color }));
-      if (context.gate) parts.push(renderGateTerminal(context.gate.verdict, context.gate.baseline, { color: context.color }));
-      if (context.perf) parts.push((require("../../reports/perf-render") as typeof import("../../reports/perf-render")).renderPerfTerminal(context.perf));
-      return parts.join("\n");
-    }
-    case "junit":
-      return (require("../../reports/junit") as typeof import("../../reports/junit")).renderJUnit(reports);
-    case "markdown": {
-      const text = (require("../../reports/markdown") as typeof import("../../reports/markdown")).renderMarkdown(reports, context);
-      if (!context.perf) return text;
-      return `${text}\n${(require("../../reports/perf-render") as typeof import("../../reports/perf-render")).renderPerfMarkdown(context.perf)}`;
-    }
-    case "github":
-      return (require("../../reports/github") as typeof import("../../reports/github")).renderGithub(reports, context);
-    case "html": {
-      const { renderHtml, htmlSpecFrom } = require("../../reports/html") as typeof import("../../reports/html");
-      const { loadSpec } = require("../../spec") as typeof import("../../spec");
-      return renderHtml(reports, htmlSpecFrom(loadSpec()), { ...(context.gate ? { gate: context.gate } : {}), ...(context.perf ? { perf: context.perf } : {}) });
-    }
+/** Writes `text` to the request's file, or to standard output; returns the file written, if any. */
+function emit(request: FormatRequest, text: string): string | undefined {
+  if (request.file === undefined) {
+    process.stdout.write(text);
+    return undefined;
   }
+  writeFileAtomically(request.file, text);
+  return request.file;
 }
 
-/** Writes a text file whole or not at all. */
-export function writeAtomically(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const temporary = join(dirname(path), `.hvabi.${process.pid}.tmp`);
-  writeFileSync(temporary, text);
-  renameSync(temporary, path);
-}
-
-/** Renders every requested format; files are written, the rest go to standard output. Returns the files written. */
+/** Renders conformance reports in every requested format; files are written, the rest go to standard output. Returns the files written. */
 export function emitFormats(requests: readonly FormatRequest[], reports: readonly LabelledReport[], context: RenderContext): string[] {
-  const written: string[] = [];
-  for (const request of requests) {
-    const text = renderFormat(request.format, reports, context);
-    if (request.file === undefined) process.stdout.write(text);
-    else {
-      writeAtomically(request.file, text);
-      written.push(request.file);
-    }
-  }
-  return written;
+  return requests.flatMap((request) => emit(request, request.format.conformance!.render({ ...context, reports })) ?? []);
+}
+
+/** Renders a performance report in every requested format. Returns the files written. */
+export function emitPerfFormats(requests: readonly FormatRequest[], perf: NonNullable<RenderContext["perf"]>): string[] {
+  return requests.flatMap((request) => emit(request, request.format.performance!.render(perf)) ?? []);
+}
+
+/** The names of the formats rendering `document`, as a sentence's list, for usage texts. */
+export function formatNames(document: FormatDocument): string {
+  const { formatNameList, formatsFor } = require("../../reports/formats") as typeof import("../../reports/formats");
+  return formatNameList(formatsFor(document));
 }
 
 /** Reads report files for a command, or says which one is unusable. */

@@ -1,18 +1,21 @@
 /* eslint-disable @typescript-eslint/no-require-imports */
 import { parseArgs } from "node:util";
 import { asUsageError, EXIT, UsageError, type Command } from "./common";
-import { emitFormats, inputProblem, judge, parseFormats, prepareBaseline, readReports, type RenderContext } from "./outputs";
+import { TERMINAL_FORMAT } from "../../reports/formats";
+import { emitFormats, formatNames, inputProblem, judge, parseFormats, prepareBaseline, readReports, type RenderContext } from "./outputs";
 
 export const reportCommand: Command = {
   summary: "turn report.json files into JUnit XML, Markdown, GitHub annotations or HTML; judge one against a baseline",
-  usage: `  hvabi report REPORT.json… [options]   (several reports: side by side)
+  get usage() {
+    return `  hvabi report REPORT.json… [options]   (several reports: side by side)
   --format NAME[=FILE]
-                    terminal, junit, markdown, github or html (repeatable; default terminal);
+                    ${formatNames("conformance")} (repeatable; default ${TERMINAL_FORMAT});
                     without =FILE to standard output
   --baseline FILE   judge one report against a baseline: exit 1 only on unexpected results
   --update-baseline rewrite --baseline FILE so that this report is as expected
   --previous OLD    also list what changed since the report OLD (terminal and Markdown)
-  --perf PERF.json  also show a performance report of hvabi bench (terminal, Markdown and HTML)`,
+  --perf PERF.json  also show a performance report of hvabi bench (terminal, Markdown and HTML)`;
+  },
   async run(args) {
     const { values, positionals } = asUsageError(() =>
       parseArgs({
@@ -28,7 +31,7 @@ export const reportCommand: Command = {
       }),
     );
     if (positionals.length === 0) throw new UsageError("give at least one report.json");
-    const formats = parseFormats(values.format ?? ["terminal"]);
+    const formats = parseFormats(values.format ?? [TERMINAL_FORMAT], "conformance");
     if (formats.filter((f) => f.file === undefined).length > 1) throw new UsageError("only one --format can go to standard output; give the others a file (--format NAME=FILE)");
     if (values.baseline !== undefined && positionals.length > 1) throw new UsageError("--baseline judges one report; give exactly one");
     if (values.previous !== undefined && positionals.length > 1) throw new UsageError("--previous compares one report; give exactly one");

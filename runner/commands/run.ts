@@ -1,12 +1,11 @@
 /* eslint-disable @typescript-eslint/no-require-imports */
 import type { Core } from "../../core/interface";
-import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { casePaths, EXIT, asUsageError, UsageError, type Command } from "./common";
 import { CORE_LIMIT_OPTIONS, coreLimitUsage, limitsFromOptions } from "./core-options";
 import type { RenderContext } from "./outputs";
 import type { RunOptions } from "../run";
-import type { CoreSpec } from "../resolve-core";
+import type { CoreRef } from "../core-kinds/core-kind";
 import type { ProtocolLimits } from "../../core/protocol/settings";
 import type { RunnerSettings } from "../../spec/types/generated";
 
@@ -16,32 +15,47 @@ function runnerDefaults(): RunnerSettings {
 }
 
 /**
- * Worker threads start their own copy of the core. The reference core gets
- * them by default; a module core only when asked (it may not expect to run
- * twice at once); a subprocess core never (its process is its parallelism).
+ * Worker threads start their own copy of the core, as far as its kind allows
+ * (runner/core-kinds/): by default, only when --workers asks, or never.
  */
-function parallelFor(spec: CoreSpec, name: string, workers: number | undefined, limits: Partial<ProtocolLimits>): RunOptions["parallel"] {
-  if (spec.kind === "exec") {
-    if (workers !== undefined && workers > 0) throw new UsageError("--workers: a subprocess core (exec:) runs in its own process; worker threads apply to the reference core and module cores");
+function parallelFor(ref: CoreRef, workers: number | undefined, limits: Partial<ProtocolLimits>): RunOptions["parallel"] {
+  const { coreFormsWhere } = require("../resolve-core") as typeof import("../resolve-core");
+  const threads = ref.kind.capabilities.workerThreads;
+  if (threads === "never") {
+    if (workers !== undefined && workers > 0) {
+      throw new UsageError(`--workers: a core of kind ${ref.kind.name} (${ref.kind.usage.form}) does not run in worker threads; they apply to ${coreFormsWhere((kind) => kind.capabilities.workerThreads !== "never")}`);
+    }
     return undefined;
   }
-  return { core: name, resolve: { limits }, workers: workers ?? (spec.kind === "reference" ? undefined : 0) };
+  return { core: ref.text, resolve: { limits }, workers: workers ?? (threads === "by-default" ? undefined : 0) };
+}
+
+/** The --format lines: the formats besides the terminal summary run always prints, and where each goes by default. */
+function formatUsage(): string {
+  const { formatNameList, formatsFor, TERMINAL_FORMAT } = require("../../reports/formats") as typeof import("../../reports/formats");
+  const formats = formatsFor("conformance").filter((format) => format.name !== TERMINAL_FORMAT);
+  const list = (items: readonly string[]): string => (items.length < 2 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`);
+  const files = formats.flatMap((format) => format.conformance?.defaultFile ?? []);
+  const toStdout = formats.filter((format) => format.conformance?.defaultFile === undefined).map((format) => format.name);
+  return `                    also write ${formatNameList(formats)} (repeatable); without =FILE,
+                    ${list(files)} go in --report-dir${toStdout.length > 0 ? `, ${list(toStdout)} to stdout` : ""}`;
 }
 
 export const runCommand: Command = {
   summary: "run case files (default: the bundled cases/) against a core",
   get usage() {
-    return `  --core NAME       the core to check: reference (default), ./module.js|.mjs|.ts, or exec:<program> [args…]
+    const { coreKindsUsage, coreFormsWhere } = require("../resolve-core") as typeof import("../resolve-core");
+    return `  --core REF        the core to check (default: reference), one of:
+${coreKindsUsage(" ".repeat(20))}
   --profile NAME    only this profile (repeatable; default: every profile a case applies to)
   --report-dir DIR  where report.json goes (default: hvabi-report)
   --detail all      keep expected-vs-observed steps for passing results too
   --batch-size N    cases per round trip to the core (default: ${runnerDefaults().batchCases})
-  --workers N       worker threads besides the main thread (default: for the reference core, as many as the
-                    processors allow once a run has ${runnerDefaults().parallelMinFiles} files; 0 for other cores)
+  --workers N       worker threads besides the main thread (default: for a ${coreFormsWhere((kind) => kind.capabilities.workerThreads === "by-default")} core,
+                    as many as the processors allow once a run has ${runnerDefaults().parallelMinFiles} files; 0 for other cores)
   --quiet           print only the final line
   --format NAME[=FILE]
-                    also write junit, markdown, github or html (repeatable); without =FILE,
-                    junit.xml, summary.md and report.html go in --report-dir, github to stdout
+${formatUsage()}
   --baseline FILE   exit 1 only on unexpected results: failures the baseline does not list,
                     and listed failures that now pass
   --update-baseline rewrite --baseline FILE so that this run is as expected
@@ -80,11 +94,9 @@ ${coreLimitUsage()}`;
     const limits = limitsFromOptions(values);
 
     const outputs = require("./outputs") as typeof import("./outputs");
-    const formats = outputs.parseFormats(values.format).map((request) => {
-      const file = request.file ?? outputs.DEFAULT_FILE[request.format];
-      return file === undefined || request.file !== undefined ? request : { ...request, file: join(values["report-dir"], file) };
-    });
-    if (formats.some((request) => request.format === "terminal")) throw new UsageError("--format terminal: hvabi run always prints the terminal summary");
+    const { TERMINAL_FORMAT } = require("../../reports/formats") as typeof import("../../reports/formats");
+    const formats = outputs.parseFormats(values.format, "conformance", values["report-dir"]);
+    if (formats.some((request) => request.format.name === TERMINAL_FORMAT)) throw new UsageError(`--format ${TERMINAL_FORMAT}: hvabi run always prints the terminal summary`);
     const { parseShard, durationsByFile } = require("../shard") as typeof import("../shard");
     const shard = values.shard === undefined ? undefined : parseShard(values.shard);
     if (typeof shard === "string") throw new UsageError(shard);
@@ -103,7 +115,8 @@ ${coreLimitUsage()}`;
 
     const { loadSpec } = require("../../spec") as typeof import("../../spec");
     const { runAndClose } = require("../run-core") as typeof import("../run-core");
-    const { resolveCore, parseCoreSpec, CoreResolutionError } = require("../resolve-core") as typeof import("../resolve-core");
+    const { resolveCore, parseCoreRef } = require("../resolve-core") as typeof import("../resolve-core");
+    const { CoreResolutionError } = require("../core-kinds/core-kind") as typeof import("../core-kinds/core-kind");
     const { writeReport } = require("../../reports/json") as typeof import("../../reports/json");
     const terminal = require("../../reports/terminal") as typeof import("../../reports/terminal");
 
@@ -118,8 +131,9 @@ ${coreLimitUsage()}`;
     let parallel: RunOptions["parallel"];
     let threads: readonly number[] | undefined;
     try {
-      parallel = parallelFor(parseCoreSpec(values.core), values.core, workers, limits);
-      core = await resolveCore(values.core, { limits });
+      const ref = parseCoreRef(values.core);
+      parallel = parallelFor(ref, workers, limits);
+      core = await resolveCore(ref, { limits });
     } catch (error) {
       if (error instanceof CoreResolutionError) {
         process.stderr.write(`hvabi: ${error.message}\n`);

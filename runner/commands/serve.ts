@@ -4,17 +4,26 @@ import { EXIT, asUsageError, type Command } from "./common";
 
 export const serveCommand: Command = {
   summary: "serve a core over the protocol on stdin/stdout (e.g. --core \"exec:hvabi serve\")",
-  usage: `  --core NAME       the core to serve: reference (default) or a module path`,
+  get usage() {
+    const { coreFormsWhere } = require("../resolve-core") as typeof import("../resolve-core");
+    return `  --core REF        the core to serve, one that runs in hvabi's process: ${coreFormsWhere((kind) => kind.capabilities.inProcess)} (default: reference)`;
+  },
   async run(args) {
     const { values } = asUsageError(() =>
       parseArgs({ args, allowPositionals: false, options: { core: { type: "string", default: "reference" } } }),
     );
-    const { resolveCore, parseCoreSpec, CoreResolutionError } = require("../resolve-core") as typeof import("../resolve-core");
+    const { resolveCore, parseCoreRef, coreFormsWhere } = require("../resolve-core") as typeof import("../resolve-core");
+    const { CoreRefError, CoreResolutionError } = require("../core-kinds/core-kind") as typeof import("../core-kinds/core-kind");
     const { serveProtocol } = require("../../core/protocol/server") as typeof import("../../core/protocol/server");
     let core;
     try {
-      if (parseCoreSpec(values.core).kind === "exec") throw new CoreResolutionError("serve serves in-process cores (reference or a module); a subprocess core already speaks the protocol");
-      core = await resolveCore(values.core);
+      const ref = parseCoreRef(values.core);
+      if (!ref.kind.capabilities.inProcess) {
+        throw new CoreRefError(
+          `serve serves cores that run in hvabi's process (${coreFormsWhere((kind) => kind.capabilities.inProcess)}); a core of kind ${ref.kind.name} runs outside it${ref.protocolCommand === undefined ? "" : " and already speaks the protocol"}`,
+        );
+      }
+      core = await resolveCore(ref);
     } catch (error) {
       if (error instanceof CoreResolutionError) {
         process.stderr.write(`hvabi serve: ${error.message}\n`);

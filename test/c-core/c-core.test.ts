@@ -14,7 +14,7 @@ import { compareStep } from "../../runner/compare";
 import { discoverCaseFiles } from "../../runner/discover";
 import { loadCaseFile, type LoadedCase } from "../../runner/loader";
 import { stripCase } from "../../runner/strip";
-import { validator } from "../../runner/validators";
+import { validator } from "../../spec/validation/validators";
 import type { StepObservation } from "../../spec/types/generated";
 import { readFileSync } from "node:fs";
 import { ROOT, runCli, tempDir } from "../helpers";

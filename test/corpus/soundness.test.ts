@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { loadSpec } from "../../spec";
 import { computeCoverage } from "../../runner/coverage";
 import { loadCaseFile, type LoadedCase } from "../../runner/loader";
-import { findContradictions } from "../../runner/soundness";
+import { caseFileName, findContradictions, misnamedCases } from "../../runner/soundness";
 import { discoverCaseFiles } from "../../runner/discover";
 import { defaultCasesDir } from "../../spec/paths";
 import type { Report } from "../../spec/types/generated";
@@ -51,6 +51,10 @@ describe("soundness of the committed corpus", () => {
     expect(findContradictions(cases.filter((c): c is LoadedCase => c.ok))).toEqual([]);
   });
 
+  it("names every case file after its id (cases/<area>/<id without \"<area>.\">.json)", () => {
+    expect(misnamedCases(cases.filter((c): c is LoadedCase => c.ok)).map((c) => `${c.file} should be ${c.expected}`)).toEqual([]);
+  });
+
   it("gives every clause an accepting and a refusing case", () => {
     const coverage = computeCoverage(spec, [defaultCasesDir()]);
     expect(coverage.clauses.filter((c) => c.accept === 0 || c.refuse === 0).map((c) => c.id)).toEqual([]);
@@ -84,6 +88,12 @@ describe("each soundness check catches a corpus built to break it", () => {
     const { status, report } = runReport(dir);
     expect(status).toBe(1);
     expect(report.results[0]?.reason).toMatch(/clause "GNTTAB-PHYSINFO-CAPS" belongs to area "gnttab", not to this folder's "crpin"/);
+  });
+
+  it("a case file not named after its id", () => {
+    const dir = writeTree({ "gnttab/sound.a.json": base, "gnttab/b.json": { ...base, id: "gnttab.sound.b" } });
+    expect(misnamedCases(loadAll(dir)).map(({ id, expected }) => [id, expected])).toEqual([["gnttab.sound.b", "sound.b.json"]]);
+    expect(caseFileName("gnttab.set-version.v2-refused", "gnttab")).toBe("set-version.v2-refused.json");
   });
 
   it("a clause without an accepting and a refusing case", () => {

@@ -2,7 +2,7 @@
 import type { CaseInput } from "../../core/interface";
 import type { AreaName, Case } from "../../spec/types/generated";
 import { stripCase } from "../../runner/strip";
-import { validator } from "../../runner/validators";
+import { validator } from "../../spec/validation/validators";
 
 export function caseInput(id: string, area: AreaName, profile: string, config: object, steps: readonly object[]): CaseInput {
   const filled = structuredClone({ config, steps }) as { config: object; steps: object[] };

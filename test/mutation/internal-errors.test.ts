@@ -70,7 +70,7 @@ describe("internal consistency errors", () => {
     const spec = specWith<X86CpuidCatalogue>("x86/cpuid.json", (data) => {
       delete data.features.find((feature) => feature.name === "ospke")!.mirrorsCr4;
     });
-    const file = join(packageRoot(), "cases", "cr4", "cpuid-hvm-ospke.json");
+    const file = join(packageRoot(), "cases", "cr4", "cpuid.hvm-ospke.json");
     const loaded = loadCaseText(file, readFileSync(file, "utf8"), loadSpec());
     if (!loaded.ok) throw new Error(`${file} does not load`);
     const input = stripCase(loaded.data as Case, loaded.area, "xen-4.22");

@@ -13,8 +13,8 @@ import { describe, expect, it } from "vitest";
 import { loadSpec } from "../../spec";
 import { packageRoot } from "../../spec/paths";
 import type { ModelBoundary } from "../../spec/types/generated";
-import { schemaProblems } from "../../runner/schema-errors";
-import { validator } from "../../runner/validators";
+import { schemaProblems } from "../../spec/validation/schema-errors";
+import { validator } from "../../spec/validation/validators";
 import { caseInput } from "./case-input";
 import { freshView } from "./fresh-view";
 

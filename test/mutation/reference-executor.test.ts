@@ -45,6 +45,14 @@ describe("reference executor", () => {
     expect(new Set(description.operations).size).toBe(description.operations.length);
   });
 
+  it("names each plug-in of its machines once, in the order they run: the areas, and the Xen machinery they build on", async () => {
+    const { XEN_AREAS } = await import("../../core/reference/xen/areas");
+    const { KVM_AREAS } = await import("../../core/reference/kvm/areas");
+    // Xen: the platform first, then the order a domain creation checks in (core/reference/xen/areas.ts).
+    expect(XEN_AREAS.map((area) => area.name)).toEqual(["xen-platform", "gnttab", "xen-x86", "cr4", "ptshare", "smap", "pte"]);
+    expect(KVM_AREAS.map((area) => area.name)).toEqual(["crpin"]);
+  });
+
   it("skips a case for a hypervisor it has no machine for", async () => {
     const input = { id: "x.other-hypervisor", profile: "xen-4.22", config: { hypervisor: "bhyve" }, steps: [{ op: "boot" }] } as unknown as CaseInput;
     expect((await executor()).execute(input)).toEqual({ kind: "skipped", reason: "the reference core has no bhyve machine" });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { CommandLineError, splitCommandLine } from "../../core/protocol/argv";
-import { CoreResolutionError, parseCoreSpec } from "../../runner/resolve-core";
+import { CoreRefError, CoreResolutionError } from "../../runner/core-kinds/core-kind";
+import { moduleKind } from "../../runner/core-kinds/module";
+import { parseCoreRef } from "../../runner/resolve-core";
 
 describe("splitting an exec: command into argv", () => {
   it.each([
@@ -31,15 +33,20 @@ describe("splitting an exec: command into argv", () => {
 
 describe("naming a core", () => {
   it("knows the three kinds", () => {
-    expect(parseCoreSpec("reference")).toEqual({ kind: "reference" });
-    expect(parseCoreSpec("./examples/version-core.ts")).toEqual({ kind: "module", path: "./examples/version-core.ts" });
-    expect(parseCoreSpec("core.mjs")).toEqual({ kind: "module", path: "core.mjs" });
-    expect(parseCoreSpec("exec:./c-impl/hvabi-core --profile 'xen 4.22'")).toEqual({ kind: "exec", argv: ["./c-impl/hvabi-core", "--profile", "xen 4.22"] });
+    expect(parseCoreRef("reference").kind.name).toBe("reference");
+    expect(parseCoreRef("./examples/version-core.ts").kind.name).toBe("module");
+    expect(moduleKind.parseOptions("./examples/version-core.ts")).toEqual({ path: "./examples/version-core.ts" });
+    expect(parseCoreRef("core.mjs").kind.name).toBe("module");
+    expect(moduleKind.parseOptions("core.mjs")).toEqual({ path: "core.mjs" });
+    const exec = parseCoreRef("exec:./c-impl/hvabi-core --profile 'xen 4.22'");
+    expect(exec.kind.name).toBe("exec");
+    expect(exec.protocolCommand).toEqual(["./c-impl/hvabi-core", "--profile", "xen 4.22"]);
   });
 
   it("explains what it does not know", () => {
-    expect(() => parseCoreSpec("./core.py")).toThrow(CoreResolutionError);
-    expect(() => parseCoreSpec("./core.py")).toThrow(/exec:<program>/);
-    expect(() => parseCoreSpec("exec:")).toThrow(/command is empty/);
+    expect(() => parseCoreRef("./core.py")).toThrow(CoreResolutionError);
+    expect(() => parseCoreRef("./core.py")).toThrow(CoreRefError);
+    expect(() => parseCoreRef("./core.py")).toThrow(/exec:<program>/);
+    expect(() => parseCoreRef("exec:")).toThrow(/command is empty/);
   });
 });

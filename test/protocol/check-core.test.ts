@@ -6,9 +6,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkCore, type CoreCheckReport, type Finding } from "../../runner/check-core/check";
 import { protocolLimits } from "../../core/protocol/settings";
-import { parseCoreSpec } from "../../runner/resolve-core";
+import { parseCoreRef, protocolCommandFor } from "../../runner/resolve-core";
 import { loadSpec } from "../../spec";
-import { CLI } from "../helpers";
 import { double, FIXTURE_CASES, runCliAsync } from "./helpers";
 
 const problems = (report: CoreCheckReport): Finding[] => report.findings.filter((f) => f.severity === "problem");
@@ -18,8 +17,8 @@ const checked = new Map<string, Promise<CoreCheckReport>>();
 function checkOnce(core: string): Promise<CoreCheckReport> {
   let result = checked.get(core);
   if (result === undefined) {
-    const spec = parseCoreSpec(core);
-    const argv = spec.kind === "exec" ? spec.argv : [process.execPath, CLI, "serve", "--core", core];
+    // What hvabi check-core talks to: an exec: core itself, the reference core through `hvabi serve`.
+    const argv = protocolCommandFor(parseCoreRef(core))!;
     result = checkCore(argv, { spec: loadSpec(), limits: protocolLimits({ caseTimeoutMs: 1000 }), casePaths: [FIXTURE_CASES] });
     checked.set(core, result);
   }

@@ -5,7 +5,7 @@
  */
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CoreResolutionError } from "../../runner/resolve-core";
+import { CoreResolutionError } from "../../runner/core-kinds/core-kind";
 import { tempDir } from "../helpers";
 import { double, expectCompleteReport, runCliAgainst, runInProcess, statuses } from "./helpers";
 

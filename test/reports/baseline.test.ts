@@ -7,7 +7,7 @@ import type { CaseExecutor } from "../../core/interface";
 import { createReferenceExecutor } from "../../core/reference";
 import { inProcessCore } from "../../core/adapters/in-process";
 import { runSuite } from "../../runner/run";
-import { validator } from "../../runner/validators";
+import { validator } from "../../spec/validation/validators";
 import { judgeAgainstBaseline, updateBaseline } from "../../reports/baseline";
 import { unexpectedMessage } from "../../reports/gate-text";
 import { runCli } from "../helpers";

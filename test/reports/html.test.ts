@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Report } from "../../spec/types/generated";
-import { validator } from "../../runner/validators";
+import { validator } from "../../spec/validation/validators";
 import { judgeAgainstBaseline } from "../../reports/baseline";
 import { reportProblems } from "../../reports/json";
 import { renderHtml } from "../../reports/html";

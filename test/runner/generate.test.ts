@@ -16,7 +16,7 @@ import { compareStep } from "../../runner/compare";
 import { discoverCaseFiles } from "../../runner/discover";
 import { loadCaseFile, type LoadedCase } from "../../runner/loader";
 import { stripCase } from "../../runner/strip";
-import { validator } from "../../runner/validators";
+import { validator } from "../../spec/validation/validators";
 import { ROOT, runCli, tempDir } from "../helpers";
 
 const spec = loadSpec();

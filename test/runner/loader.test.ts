@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loadSpec } from "../../spec";
-import { formatProblem, loadCaseText, type LoadFailure } from "../../runner/loader";
+import { loadCaseText, type LoadFailure } from "../../runner/loader";
+import { formatProblem } from "../../spec/validation/schema-errors";
 
 const spec = loadSpec();
 

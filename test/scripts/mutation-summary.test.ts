@@ -14,6 +14,11 @@ describe("mutation summary", () => {
     expect(areaOfSource("core/x86/layouts.ts")).toBe("shared x86");
     expect(areaOfSource("core/reference/index.ts")).toBe("shared");
     expect(areaOfSource("core\\reference\\kvm\\host.ts")).toBe("shared kvm");
+    // The machines' area tables are shared code; an area's plug-in belongs to its area.
+    expect(areaOfSource("core/reference/kvm/areas.ts")).toBe("shared kvm");
+    expect(areaOfSource("core/reference/xen/areas.ts")).toBe("shared xen");
+    expect(areaOfSource("core/reference/kvm/crpin/area.ts")).toBe("crpin");
+    expect(areaOfSource("core/reference/kvm/crpin/machine-state.ts")).toBe("crpin");
   });
 
   it("scores killed over killed plus survived, sets listed equivalents aside and names stale entries", () => {

@@ -3,7 +3,7 @@ import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadSpec } from "../../spec";
 import { specDataDir, specDir } from "../../spec/paths";
-import { validator } from "../../runner/validators";
+import { validator } from "../../spec/validation/validators";
 import { ROOT } from "../helpers";
 
 function dataFiles(dir: string): string[] {

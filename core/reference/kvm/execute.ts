@@ -1,21 +1,19 @@
 /** Runs a KVM case on a fresh machine of the reference core. */
-import type { Spec } from "../../../spec";
-import type { StepObservation, VcpuInitArgs } from "../../../spec/types/generated";
+import { matchStateKey, type Spec } from "../../../spec";
+import type { StepObservation, Value, VcpuInitArgs } from "../../../spec/types/generated";
 import type { CaseInput, StepInput } from "../../interface";
 import { CaseModelError } from "../model-error";
 import { ok, type Observation } from "../observe";
-import { linuxOperations } from "./crpin/linux-ops";
+import { KVM_AREAS } from "./areas";
 import { hostGetMsr, hostSetMsr, hostSetSregs, initVcpu, vmmMigrate, vmmSystemReset } from "./host";
 import { instructionOperations } from "./instructions";
-import { KvmMachine } from "./machine";
+import { KvmMachine, type KvmOperations, type KvmStateReader } from "./machine";
 import { readKvmState } from "./state";
 
-type ArgsOf<S> = S extends { args?: infer A } ? A : undefined;
-type KvmOperations = { [S in StepInput as S["op"]]?: (machine: KvmMachine, args: ArgsOf<S>) => Observation };
-
+/** The machine's own operations and those its areas add (in the order the reference core lists them). */
 const OPERATIONS: KvmOperations = {
   ...instructionOperations,
-  ...linuxOperations,
+  ...KVM_AREAS.reduce<KvmOperations>((operations, area) => ({ ...operations, ...area.operations }), {}),
   host_set_msr: hostSetMsr,
   host_get_msr: hostGetMsr,
   host_set_sregs: hostSetSregs,
@@ -28,6 +26,9 @@ const OPERATIONS: KvmOperations = {
   vmm_migrate: vmmMigrate,
 };
 
+/** The areas' state readers, by template. */
+const AREA_STATE_READERS = new Map<string, KvmStateReader>(KVM_AREAS.flatMap((area) => Object.entries(area.stateReaders)));
+
 type AnyHandler = (machine: KvmMachine, args: unknown) => Observation;
 
 export const KVM_OPERATIONS: readonly string[] = Object.keys(OPERATIONS);
@@ -38,8 +39,16 @@ function runStep(machine: KvmMachine, step: StepInput): Observation {
   return handler(machine, "args" in step ? step.args : undefined);
 }
 
+/** A state key's value: the machine's own keys, then its areas' catalogued ones; undefined when nobody answers it. */
+function readState(machine: KvmMachine, key: string): Value | undefined {
+  const own = readKvmState(machine, key);
+  if (own !== undefined) return own;
+  const match = matchStateKey(machine.spec, key);
+  return match === undefined ? undefined : AREA_STATE_READERS.get(match.template)?.(machine, match.params);
+}
+
 export function executeKvm(spec: Spec, input: CaseInput): StepObservation[] {
-  const machine = new KvmMachine(spec, input.profile, input.config, input.steps[0]!.op === "guest_boot");
+  const machine = new KvmMachine(spec, input.profile, input.config, input.steps[0]!.op === "guest_boot", KVM_AREAS);
   return input.steps.map((step) => {
     const logStart = machine.console.length;
     const observation: StepObservation = { ...runStep(machine, step) };
@@ -47,7 +56,7 @@ export function executeKvm(spec: Spec, input: CaseInput): StepObservation[] {
     if (keys !== undefined && keys.length > 0) {
       const state: NonNullable<StepObservation["state"]> = {};
       for (const key of keys) {
-        const value = readKvmState(machine, key);
+        const value = readState(machine, key);
         if (value === undefined) throw new CaseModelError(`the KVM machine does not answer state key ${key}`);
         state[key] = value;
       }

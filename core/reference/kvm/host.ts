@@ -63,7 +63,7 @@ export function vmmSystemReset(machine: KvmMachine): Observation {
       }
     }
   }
-  machine.guest?.halt();
+  for (const area of machine.areas) area.systemReset(machine);
   return ok();
 }
 

@@ -3,7 +3,7 @@
  * console, and domains. Areas plug their parameters, per-domain state and
  * operations in through {@link XenArea}.
  */
-import type { Config, DomainConfig, Errno, LogEntry, Values } from "../../../spec/types/generated";
+import type { AreaName, Config, DomainConfig, Errno, LogEntry, Values } from "../../../spec/types/generated";
 import { matchStateKey, type Spec, type XenParams } from "../../../spec";
 import type { StepInput } from "../../interface";
 import { parseHex } from "../../hex";
@@ -25,9 +25,16 @@ export type CustomParamHandler = (machine: XenMachine, value: string) => number;
 /** Stores the value of a boolean (`boolean_param`) parameter, after parse_params() has worked it out. */
 export type BoolParamSetter = (machine: XenMachine, value: boolean) => void;
 
-/** Where an area keeps its parsed options on the machine. */
+/**
+ * The Xen machinery every area builds on, plugged in as areas are but with no
+ * cases of its own: the platform (boot, domains, guest memory) and the x86
+ * platform under the smap, pte, cr4 and ptshare areas.
+ */
+export type XenMachineryName = "xen-platform" | "xen-x86";
+
+/** How an area (or the machinery under the areas) plugs into the Xen machine. */
 export interface XenArea {
-  readonly name: string;
+  readonly name: AreaName | XenMachineryName;
   /** Custom (`custom_param`) handlers by parameter name; spec/data/xen-params.json declares them. */
   readonly customParams: Record<string, CustomParamHandler>;
   /** Boolean (`boolean_param`) parameters by name; spec/data/xen-params.json declares them. */

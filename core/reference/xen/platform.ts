@@ -36,7 +36,7 @@ const stateReaders: Record<string, StateReader> = {
 };
 
 export const platformArea: XenArea = {
-  name: "xen",
+  name: "xen-platform",
   customParams: {},
   initOptions: () => undefined,
   operations: {

@@ -12,6 +12,7 @@ import type { PinnedRegister, Vcpu } from "../vcpu";
 import { runSequence, type PinSafety, type SequenceFault } from "./boot-sequence";
 import { crashkernelSize } from "./cmdline";
 import { linuxGuestData } from "./linux-data";
+import { crpinState } from "./machine-state";
 import { carriesPinFlag, LinuxGuest, optedIn, pinningDecision, pinSafe } from "./linux-guest";
 import { aliasOf, type CrpinRevision } from "./revision";
 
@@ -22,7 +23,7 @@ const faulted = (where: SequenceFault): Observation => ({
 });
 
 function runningGuest(machine: KvmMachine): LinuxGuest {
-  const guest = machine.guest;
+  const guest = crpinState(machine).guest;
   if (guest === undefined || !guest.running) throw new CaseModelError("no guest kernel is running: boot one with guest_boot first");
   return guest;
 }
@@ -34,7 +35,7 @@ function setUpPvPinning(machine: KvmMachine, guest: LinuxGuest, vcpu: Vcpu): voi
     guest.pvCrPin = "host-lacks-feature";
     return;
   }
-  const revision = machine.revision;
+  const revision = crpinState(machine).revision;
   const requests: Record<PinnedRegister, bigint> = { cr0: linuxGuestData(machine.spec).pvCr0Request, cr4: guest.nativeCr4PinnedBits };
   for (const register of ["cr0", "cr4"] as const) {
     // Every revision defines both MSRs for both registers, and lets the guest read ALLOWED.
@@ -77,12 +78,12 @@ function bringUp(machine: KvmMachine, guest: LinuxGuest, revision: CrpinRevision
 
 /** A power-on boot, or (with the kernel handing over) a kexec. */
 function bootKernel(machine: KvmMachine, image: KernelImage, previous?: KernelImage): Observation {
-  const revision = machine.revision;
+  const revision = crpinState(machine).revision;
   if (image.crPinPatches && image.nativePinning === "none") {
     throw new CaseModelError("the CR-pinning guest patches hook native pinning's setup_cr_pinning() (Linux 5.3 and later); nativePinning cannot be none");
   }
   const guest = new LinuxGuest(image, pinningDecision(revision, image));
-  machine.guest = guest;
+  crpinState(machine).guest = guest;
   const bsp = machine.runnable(0);
   if (previous === undefined) {
     for (const vcpu of machine.vcpus) machine.runnable(vcpu.id).loadResetState();
@@ -130,7 +131,7 @@ function writeThroughHelper(machine: KvmMachine, args: GuestWriteCrArgs): Observ
 
 function kexecLoad(machine: KvmMachine, args: GuestKexecLoadArgs): Observation {
   const guest = runningGuest(machine);
-  const revision = machine.revision;
+  const revision = crpinState(machine).revision;
   // The loader has filled in every schema default of the image.
   const image = args.image as KernelImage;
   if (!guest.image.kconfig.KEXEC_CORE) return errno("ENOSYS");
@@ -152,12 +153,12 @@ function kexecExec(machine: KvmMachine): Observation {
 
 export const linuxOperations = {
   guest_boot(machine: KvmMachine): Observation {
-    if (machine.guest?.running === true) throw new CaseModelError("a guest kernel is already running: reset the machine (vmm_system_reset) before booting again");
+    if (crpinState(machine).guest?.running === true) throw new CaseModelError("a guest kernel is already running: reset the machine (vmm_system_reset) before booting again");
     return bootKernel(machine, machine.settings.kernel);
   },
   guest_online_cpu(machine: KvmMachine, args: GuestOnlineCpuArgs): Observation {
     const guest = runningGuest(machine);
-    const fault = bringUp(machine, guest, machine.revision, args.vcpu);
+    const fault = bringUp(machine, guest, crpinState(machine).revision, args.vcpu);
     return fault === undefined ? ok() : faulted(fault);
   },
   guest_write_cr: writeThroughHelper,

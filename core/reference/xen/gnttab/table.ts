@@ -4,7 +4,6 @@
  * this domain made of other domains' grants.
  */
 import type { GnttabAbi } from "../../../../spec/types/generated";
-import type { XenDomain } from "../domain";
 
 /**
  * A shared entry in raw form. v1: `frame` is the 32-bit frame. v2: `word1` is
@@ -30,8 +29,19 @@ export interface ActiveEntry {
   frame: bigint;
 }
 
+/**
+ * What a mapping needs of the domain whose grant it maps: that domain's table
+ * (where the pin lives) and the frames it owns. Declared here, not taken from
+ * the domain model, because the domain holds its grant table: the table must
+ * not depend on the domain in turn.
+ */
+export interface GrantingDomain {
+  readonly gnttab: GrantTable;
+  owns(frame: bigint): boolean;
+}
+
 export interface Mapping {
-  granter: XenDomain;
+  granter: GrantingDomain;
   ref: number;
   /** The active entry this mapping pins (it stays in the granter's table while any pin remains). */
   active: ActiveEntry;

@@ -59,19 +59,19 @@ export function isGuestL4Slot(machine: XenMachine, index: number): boolean {
   return index < pv64XenL4First || index > pv64XenL4Last;
 }
 
-/** Guest slots by ABI data, page type and domain type: the same for every table of a kind, worked out once. */
+/** Guest slots by ABI data, page type and domain type: the same for every table of a type, worked out once. */
 const slotCache = new WeakMap<object, Map<string, readonly number[]>>();
 
 /** The slots of a table of this type that hold guest entries (Xen's own slots are skipped). */
 export function guestSlots(mm: PvMemory, type: Exclude<PageType, "writable">): readonly number[] {
   const abi = pteAbi(mm.machine);
-  let byKind = slotCache.get(abi);
-  if (byKind === undefined) slotCache.set(abi, (byKind = new Map()));
+  let byTableType = slotCache.get(abi);
+  if (byTableType === undefined) slotCache.set(abi, (byTableType = new Map()));
   const key = `${type} ${mm.domain.type}`;
-  let slots = byKind.get(key);
+  let slots = byTableType.get(key);
   if (slots === undefined) {
     slots = slotsOf(mm, type);
-    byKind.set(key, slots);
+    byTableType.set(key, slots);
   }
   return slots;
 }

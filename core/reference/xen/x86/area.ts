@@ -85,9 +85,9 @@ function readState(machine: XenMachine, key: string): StateRead {
   return found(match[3] === "mode" ? vcpu.mode : vcpu.ac);
 }
 
-/** Named like the platform area: it is Xen machinery, not an area of cases (MACHINES lists neither). */
+/** Xen machinery, not an area of cases (the reference core lists neither it nor the platform among its areas). */
 export const x86Area: XenArea = {
-  name: "xen",
+  name: "xen-x86",
   customParams: {},
   initOptions: () => undefined,
   validateDomain,

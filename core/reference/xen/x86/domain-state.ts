@@ -1,6 +1,5 @@
 /** The x86 state of a domain: its vCPUs, the page types of its frames, and what the toolstack set up for it. */
 import { FrameTypes } from "../pv/page-types";
-import type { XenDomain } from "../domain";
 import type { XenVcpu } from "./vcpu";
 
 export class X86DomainState {
@@ -23,7 +22,16 @@ export class X86DomainState {
   ) {}
 }
 
-export function x86State(domain: XenDomain): X86DomainState {
+/**
+ * A domain as far as its x86 state goes. The domain model holds this state, so
+ * the state names only what it reads of a domain, not the domain model itself.
+ */
+export interface WithX86State {
+  readonly domid: number;
+  readonly x86?: X86DomainState;
+}
+
+export function x86State(domain: WithX86State): X86DomainState {
   if (domain.x86 === undefined) throw new Error(`d${domain.domid} has no x86 state`);
   return domain.x86;
 }

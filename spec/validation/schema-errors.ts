@@ -1,6 +1,7 @@
 /**
  * Turns ajv's raw errors into problems a case author can act on: one per
- * place, saying what was expected and what was found.
+ * place, saying what was expected and what was found; and puts a located
+ * problem in the one-line form editors and CI logs link.
  */
 import type { ErrorObject } from "ajv";
 import { pointerSegments } from "./json-location";
@@ -11,6 +12,20 @@ export interface Problem {
   message: string;
   expected?: string;
   found?: string;
+}
+
+/** A problem with its place in the file's text, when the file was text (line and column from 1). */
+export interface LocatedProblem extends Problem {
+  line?: number;
+  column?: number;
+}
+
+/** `file:line:column: pointer: message (expected …, found …)` — the form editors and CI logs link. */
+export function formatProblem(file: string, problem: LocatedProblem): string {
+  const place = problem.line === undefined ? file : `${file}:${problem.line}:${problem.column ?? 1}`;
+  const where = problem.pointer === "" ? "" : ` ${problem.pointer}:`;
+  const detail = [problem.expected && `expected ${problem.expected}`, problem.found && `found ${problem.found}`].filter(Boolean).join(", ");
+  return `${place}:${where} ${problem.message}${detail ? ` (${detail})` : ""}`;
 }
 
 const COMBINATORS = new Set(["anyOf", "oneOf", "if"]);

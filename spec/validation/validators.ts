@@ -2,7 +2,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { ErrorObject } from "ajv";
-import { generatedDir } from "../spec/paths";
+import { generatedDir } from "../paths";
 
 export interface Validator {
   (data: unknown): boolean;
@@ -12,11 +12,14 @@ export interface Validator {
 /** Schema file name without `.schema.json`, e.g. `case`, `report`, `choices-gnttab`. */
 export type SchemaName = string;
 
+/** Where scripts/build-validators.ts writes the compiled validators, and where they are read from. */
+export const compiledValidatorsFile = (): string => join(generatedDir(), "validators.js");
+
 let loaded: Record<SchemaName, Validator> | undefined;
 
 export function validator(name: SchemaName): Validator {
   if (loaded === undefined) {
-    const file = join(generatedDir(), "validators.js");
+    const file = compiledValidatorsFile();
     if (!existsSync(file)) {
       throw new Error(`${file} is missing: run \`npm run build\` to compile the schemas`);
     }
