@@ -40,6 +40,7 @@ interface Kernels {
   pv64: Buffer;
   pv64Path: string;
   pv32?: Buffer;
+  hvm64?: Buffer;
 }
 
 export class XenQemuError extends Error {}
@@ -49,8 +50,10 @@ function loadKernels(dir: string): Kernels {
   if (!existsSync(pv64Path)) {
     throw new XenQemuError(`the test kernel is not built (${pv64Path} is missing): run \`make -C core/xen-qemu/kernel\` (or \`npm run setup:xen\`)`);
   }
-  const pv32Path = join(dir, "hvabi-pv32.elf");
-  return { pv64: readFileSync(pv64Path), pv64Path, ...(existsSync(pv32Path) ? { pv32: readFileSync(pv32Path) } : {}) };
+  const optional = (name: string): Buffer | undefined => (existsSync(join(dir, name)) ? readFileSync(join(dir, name)) : undefined);
+  const pv32 = optional("hvabi-pv32.elf");
+  const hvm64 = optional("hvabi-hvm64.elf");
+  return { pv64: readFileSync(pv64Path), pv64Path, ...(pv32 ? { pv32 } : {}), ...(hvm64 ? { hvm64 } : {}) };
 }
 
 /** Xen's banner: "Xen version 4.17.7 (Debian 4.17.7+13-…) (…) … debug=n …". */
@@ -185,11 +188,11 @@ export class XenQemuCore implements Core {
         for (const item of pending) item.outcome = { kind: "errored", message: `gave up after ${restarts} boots of this group: ${this.log.at(-1) ?? ""}` };
         return;
       }
-      const kernelCases: KernelCase[] = pending.map((item, index) => ({ index, domains: item.plan.domains, steps: item.plan.steps }));
+      const kernelCases: KernelCase[] = pending.map((item, index) => ({ index, domains: item.plan.domains, steps: item.plan.steps, printPools: item.plan.printPools }));
       const probes = pending.some((item) => item.plan.probes.has("gnttab")) ? PROGRAM_PROBE_GRANT_TABLES : 0;
       const boot = ++this.boots;
       const module = join(this.work, `boot-${boot}.bin`);
-      writeFileSync(module, encodeBundle(encodeProgram(kernelCases, probes), { pv64: this.kernels.pv64, ...(this.kernels.pv32 ? { pv32: this.kernels.pv32 } : {}) }));
+      writeFileSync(module, encodeBundle(encodeProgram(kernelCases, probes), this.kernels));
       const timeout = limit.bootMs + limit.perCaseMs * pending.reduce((sum, item) => sum + 1 + item.plan.domains.length, 0);
       const outcome = await bootXen(bootRequest(host.image, qemuCpu, first.cmdline, this.kernels.pv64Path, module, timeout, this.options.qemu));
       rmSync(module, { force: true });

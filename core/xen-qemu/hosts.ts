@@ -180,26 +180,49 @@ export function realise(config: Config, host: Host): { config: Config; qemuCpu: 
   return { config: realised, qemuCpu: flags.join(",") };
 }
 
-/** The dimensions in which two configurations differ, as a reader would name them. */
-export function differences(wanted: Config, got: Config): string[] {
-  const out: string[] = [];
+/** One way two configurations differ: how a reader names what the first needs, and how to move only that. */
+export interface Difference {
+  needs: string;
+  /** The wanted configuration with this one dimension taken from the other. */
+  apply(config: Config): Config;
+}
+
+const vendorName = (vendor: string | undefined): string => (vendor === "amd" ? "AMD" : vendor === "intel" ? "Intel" : "Hygon");
+
+/** The dimensions in which two configurations differ. */
+export function differences(wanted: Config, got: Config): Difference[] {
+  const out: Difference[] = [];
   const w = wanted.xen ?? {};
   const g = got.xen ?? {};
-  if (w.build !== g.build) out.push(`a ${w.build} build`);
+  const withXen = (config: Config, patch: Partial<XenConfig>): Config => ({ ...config, xen: { ...config.xen, ...patch } });
+  const withCpu = (config: Config, patch: Partial<CpuConfig>): Config => ({ ...config, cpu: { ...config.cpu, ...patch } });
+  if (w.build !== g.build) out.push({ needs: `a ${w.build} build`, apply: (c) => withXen(c, { build: g.build }) });
   for (const [name, value] of Object.entries(w.kconfig ?? {})) {
-    if ((g.kconfig as Record<string, boolean> | undefined)?.[name] !== value) out.push(`${value ? "" : "no "}CONFIG_${name}`);
+    const other = (g.kconfig as Record<string, boolean> | undefined)?.[name];
+    if (other !== value) out.push({ needs: `${value ? "" : "no "}CONFIG_${name}`, apply: (c) => withXen(c, { kconfig: { ...c.xen?.kconfig, [name]: other } }) });
   }
-  if (w.virtualised !== g.virtualised) out.push(w.virtualised ? "Xen running virtualised" : "Xen on bare metal (not virtualised)");
+  if (w.virtualised !== g.virtualised) {
+    out.push({ needs: w.virtualised ? "Xen running virtualised" : "Xen on bare metal (not virtualised)", apply: (c) => withXen(c, { virtualised: g.virtualised }) });
+  }
   const wc = wanted.cpu ?? {};
   const gc = got.cpu ?? {};
-  if (wc.vendor !== gc.vendor) out.push(`an ${wc.vendor === "amd" ? "AMD" : wc.vendor === "intel" ? "Intel" : "Hygon"} CPU`);
+  if (wc.vendor !== gc.vendor) out.push({ needs: `an ${vendorName(wc.vendor)} CPU`, apply: (c) => withCpu(c, { vendor: gc.vendor }) });
   for (const [name, value] of Object.entries(wc.features ?? {})) {
-    if ((gc.features as Record<string, boolean> | undefined)?.[name] !== value) out.push(`${value ? "a CPU with" : "a CPU without"} ${name}`);
+    const other = (gc.features as Record<string, boolean> | undefined)?.[name];
+    if (other !== value) {
+      out.push({ needs: `${value ? "a CPU with" : "a CPU without"} ${name}`, apply: (c) => withCpu(c, { features: { ...c.cpu?.features, [name]: other } }) });
+    }
   }
   for (const [name, value] of Object.entries(wc.vulnerable ?? {})) {
-    if ((gc.vulnerable as Record<string, boolean> | undefined)?.[name] !== value) out.push(`a CPU ${value ? "" : "not "}vulnerable to ${name === "l1tf" ? "L1TF" : "Meltdown"}`);
+    const other = (gc.vulnerable as Record<string, boolean> | undefined)?.[name];
+    if (other !== value) {
+      out.push({
+        needs: `a CPU ${value ? "" : "not "}vulnerable to ${name === "l1tf" ? "L1TF" : "Meltdown"}`,
+        apply: (c) => withCpu(c, { vulnerable: { ...c.cpu?.vulnerable, [name]: other } }),
+      });
+    }
   }
-  if (wc.maxPhysAddr !== gc.maxPhysAddr) out.push(`MAXPHYADDR ${wc.maxPhysAddr}`);
+  if (wc.maxPhysAddr !== gc.maxPhysAddr) out.push({ needs: `MAXPHYADDR ${wc.maxPhysAddr}`, apply: (c) => withCpu(c, { maxPhysAddr: gc.maxPhysAddr }) });
   return out;
 }
 
@@ -223,19 +246,34 @@ export class HostChooser {
   }
 
   async choose(input: CaseInput): Promise<HostChoice | { reason: string }> {
-    let closest: { missing: string[] } | undefined;
+    let closest: { host: Host; missing: Difference[] } | undefined;
     for (const host of this.available) {
       const { config, qemuCpu } = realise(input.config, host);
       const missing = differences(input.config, config);
       if (missing.length === 0) return { host, qemuCpu, config, substituted: [] };
-      if (closest === undefined || missing.length < closest.missing.length) closest = { missing };
+      if (closest === undefined || missing.length < closest.missing.length) closest = { host, missing };
       const wanted = await this.outcome(input);
       const offered = await this.outcome({ ...input, config: config as CaseInput["config"] });
       if (wanted.kind === "observed" && offered.kind === "observed" && sameJson(wanted.steps, offered.steps)) {
-        return { host, qemuCpu, config, substituted: missing };
+        return { host, qemuCpu, config, substituted: missing.map((d) => d.needs) };
       }
     }
     if (closest === undefined) return { reason: "no Xen image is available" };
-    return { reason: `needs ${closest.missing.join(", ")} (the reference model says it matters for this case)` };
+    return { reason: await this.explain(input, closest.missing) };
+  }
+
+  /** Which of the differences change the model's observations, each on its own: those name what is missing. */
+  private async explain(input: CaseInput, missing: readonly Difference[]): Promise<string> {
+    const wanted = await this.outcome(input);
+    if (wanted.kind !== "observed") {
+      return `needs ${missing.map((d) => d.needs).join(", ")} (the reference model cannot run the case to show the differences do not matter: ${wanted.kind === "skipped" ? wanted.reason : wanted.message})`;
+    }
+    const matter: string[] = [];
+    for (const difference of missing) {
+      const moved = await this.outcome({ ...input, config: difference.apply(input.config) as CaseInput["config"] });
+      if (moved.kind !== "observed" || !sameJson(wanted.steps, moved.steps)) matter.push(difference.needs);
+    }
+    const named = matter.length > 0 ? matter : missing.map((d) => d.needs);
+    return `needs ${named.join(", ")}${matter.length > 0 ? "" : " together"} (the reference model's observations differ without ${named.length > 1 ? "them" : "it"})`;
   }
 }

@@ -115,12 +115,13 @@ export function encodeProgram(cases: readonly KernelCase[], flags: number): Buff
 export interface BundleImages {
   pv64: Buffer;
   pv32?: Buffer;
+  hvm64?: Buffer;
 }
 
 /** The boot module: header, program, kernel images (16-byte aligned). */
 export function encodeBundle(program: Buffer, images: BundleImages): Buffer {
   const w = wire();
-  const parts = [program, images.pv64, images.pv32 ?? Buffer.alloc(0), Buffer.alloc(0)];
+  const parts = [program, images.pv64, images.pv32 ?? Buffer.alloc(0), images.hvm64 ?? Buffer.alloc(0)];
   const offsets: number[] = [];
   let at = w.sizes.bundleHeader;
   for (const part of parts) {

@@ -9,6 +9,12 @@ import { registerCoreKind, type RegisteredCoreKind } from "./core-kind";
 import { execKind } from "./exec";
 import { moduleKind } from "./module";
 import { referenceKind } from "./reference";
+import { xenQemuKind } from "./xen-qemu";
 
 /** In the order the usage text lists them. Recognition does not depend on it: names first, then prefixes, then extensions. */
-export const CORE_KINDS: readonly RegisteredCoreKind[] = [registerCoreKind(referenceKind), registerCoreKind(moduleKind), registerCoreKind(execKind)];
+export const CORE_KINDS: readonly RegisteredCoreKind[] = [
+  registerCoreKind(referenceKind),
+  registerCoreKind(moduleKind),
+  registerCoreKind(execKind),
+  registerCoreKind(xenQemuKind),
+];

@@ -2631,6 +2631,10 @@ export interface Message {
    */
   builds: ("debug" | "release")[];
   /**
+   * Parameters that are machine frame numbers as Xen prints them (hex, no 0x): a core on real hardware names them by the model's frames.
+   */
+  frameParams?: string[];
+  /**
    * Parameters a log entry carries as integers (printed with %d); the others are the text as printed.
    */
   integerParams?: string[];

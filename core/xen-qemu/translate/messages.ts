@@ -10,6 +10,7 @@ interface MessagePattern {
   id: string;
   params: string[];
   integers: ReadonlySet<string>;
+  frames: ReadonlySet<string>;
   pattern: RegExp;
 }
 
@@ -33,15 +34,20 @@ function patterns(spec: Spec): MessagePattern[] {
       } else source += escape(part);
     }
     const integers = new Set(message.integerParams ?? []);
+    const frames = new Set(message.frameParams ?? []);
     // Leading spaces of a template belong to Xen's indentation and stay significant.
-    list.push({ id: message.id, params, integers, pattern: new RegExp(`(?:^|[ :])${source}$`) });
+    list.push({ id: message.id, params, integers, frames, pattern: new RegExp(`(?:^|[ :])${source}$`) });
   }
   cache.set(spec, list);
   return list;
 }
 
-/** The normative messages among Xen's console lines, in order. */
-export function normativeMessages(spec: Spec, lines: readonly string[]): LogEntry[] {
+/**
+ * The normative messages among Xen's console lines, in order. A frame parameter (printed as
+ * hex) is named by the model frame its real frame stands for, printed the same way; a frame no
+ * pool holds stays as Xen printed it.
+ */
+export function normativeMessages(spec: Spec, lines: readonly string[], frames?: ReadonlyMap<bigint, bigint>): LogEntry[] {
   const entries: LogEntry[] = [];
   for (const line of lines) {
     for (const message of patterns(spec)) {
@@ -50,7 +56,11 @@ export function normativeMessages(spec: Spec, lines: readonly string[]): LogEntr
       const entry: LogEntry = { msg: message.id };
       message.params.forEach((name, i) => {
         const text = match[i + 1] ?? "";
-        entry[name] = message.integers.has(name) ? Number(text) : text;
+        if (message.integers.has(name)) entry[name] = Number(text);
+        else if (message.frames.has(name) && /^[0-9a-f]+$/.test(text)) {
+          const model = frames?.get(BigInt(`0x${text}`));
+          entry[name] = model === undefined ? text : model.toString(16);
+        } else entry[name] = text;
       });
       entries.push(entry);
       break;

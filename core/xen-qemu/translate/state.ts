@@ -157,6 +157,17 @@ const readers: [RegExp, Reader][] = [
     },
   ],
   [
+    /^d(\d+)\.vcpu\[0\]\.efer$/,
+    (p, b) => {
+      const index = b.emit({ op: "read_msr", dom: num(p[1]), args: [0xc0000080n], outputs: ["none"] });
+      return (results) => {
+        const raw = results.step(index);
+        if (raw.rc !== 0) throw new DecodeError(`reading EFER failed with ${raw.rc}`);
+        return hex(output(raw, 0));
+      };
+    },
+  ],
+  [
     /^d(\d+)\.vcpu\[0\]\.baseptr$/,
     (p, b) => {
       const index = b.emit({ op: "read_cr", dom: num(p[1]), args: [3n], outputs: ["maddr"] });
@@ -192,6 +203,15 @@ const readers: [RegExp, Reader][] = [
     },
   ],
   [/^xen\.capabilities$/, () => (results) => [...results.boot.capabilities]],
+  [
+    // spec_ctrl.c print_details(): "XPTI (64-bit PV only): Dom0 enabled, DomU disabled (…)".
+    /^xen\.xpti\.(dom0|domu)$/,
+    (p) => (results) => {
+      const line = results.boot.bootLog.map((l) => /XPTI \(64-bit PV only\): Dom0 (\w+), DomU (\w+)/.exec(l)).find((m) => m !== null);
+      if (!line) throw new DecodeError("Xen's boot log has no XPTI line");
+      return (p[1] === "dom0" ? line[1] : line[2]) === "enabled";
+    },
+  ],
 ];
 
 /** The reader for a state key, which emits its kernel steps now; Unsupported when none exists. */

@@ -23,6 +23,9 @@ struct domu {
 /* Builds, starts and waits for a domU; on failure returns a negative code and says why in *why. */
 long domu_build(const struct wire_domain *spec, const struct kernel_image *image, unsigned int mailbox_slot,
                 struct domu *domu, const char **why);
+/* The same for an HVM guest of the case, started in the case's vCPU context. */
+long hvm_build(const struct wire_domain *spec, const struct kernel_image *image, unsigned int mailbox_slot,
+               struct domu *domu, const char **why);
 /* Destroys it and waits until its domid is free again. A domain that maps another's grants
  * keeps that one alive until it dies too: kill every domain of a case, then wait for each. */
 long domu_destroy(struct domu *domu);

@@ -7,7 +7,23 @@
 #define PAGE_SIZE PAGE_SIZE_ASM
 #endif
 
-#if defined(__x86_64__)
+#if defined(HVM_EXECUTOR)
+/*
+ * The HVM executor lives in L4 slot 511 too, in 2 MiB pages: supervisor code and data at the
+ * base, the user-mode stubs one 2 MiB page up, and a window onto the case's pool after that.
+ * Its guest-physical home is HVM_PHYS_BASE (16 MiB), far from the model's frames.
+ */
+#define KERNEL_VIRT_BASE 0xffffffffc0000000
+#define KERNEL_TOP_SLOT 511
+#define HVM_USER_OFFSET 0x200000
+#define HVM_POOL_OFFSET 0x400000
+#define HVM_PHYS_BASE 0x1000000
+#define HVM_KERNEL_CS 0x08
+#define HVM_KERNEL_DS 0x10
+#define HVM_USER_CS 0x1b
+#define HVM_USER_DS 0x23
+#define HVM_TSS 0x28
+#elif defined(__x86_64__)
 /* The kernel lives in the top L4 slot (511), far from the low addresses cases use. */
 #define KERNEL_VIRT_BASE 0xffffffff80000000
 #define KERNEL_TOP_SLOT 511

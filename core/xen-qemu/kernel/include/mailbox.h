@@ -20,6 +20,8 @@ struct mailbox {
     volatile u32 done;
     struct wire_step step;
     struct step_result result;
+    /* HVM: the first guest frame of the case's pool (the executor's window onto it). */
+    u64 pool_first_frame;
     volatile u32 log_length;
     u32 reserved;
     char log[2048];

@@ -31,6 +31,7 @@ typedef unsigned long ulong;
 
 void *memset(void *dst, int value, size_t len);
 void *memcpy(void *dst, const void *src, size_t len);
+void *memmove(void *dst, const void *src, size_t len);
 int memcmp(const void *a, const void *b, size_t len);
 size_t strlen(const char *s);
 

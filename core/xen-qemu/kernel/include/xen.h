@@ -301,10 +301,12 @@ enum {
     XEN_DOMCTL_getdomaininfo = 5, XEN_DOMCTL_max_mem = 11, XEN_DOMCTL_setvcpucontext = 12,
     XEN_DOMCTL_max_vcpus = 15,
     XEN_DOMCTL_iomem_permission = 20, XEN_DOMCTL_hypercall_init = 22,
+    XEN_DOMCTL_gethvmcontext = 33, XEN_DOMCTL_sethvmcontext = 34,
     XEN_DOMCTL_set_address_size = 35, XEN_DOMCTL_getpageframeinfo3 = 61,
 };
 #define XEN_DOMCTL_CDF_hvm (1u << 0)
 #define XEN_DOMCTL_CDF_hap (1u << 1)
+#define XEN_X86_EMU_LAPIC (1u << 0)
 #define XEN_DOMINF_dying (1u << 0)
 #define XEN_DOMINF_shutdown (1u << 2)
 #define XEN_DOMINF_shutdownshift 16
@@ -372,6 +374,11 @@ struct xen_domctl {
         struct {
             u32 max;
         } max_vcpus;
+        struct {
+            u32 size;
+            u32 pad;
+            u64 buffer;
+        } hvmcontext;
         struct {
             u32 size;
         } address_size;
@@ -498,6 +505,37 @@ struct vcpu_guest_context32 {
     u32 event_callback_cs, event_callback_eip, failsafe_callback_cs, failsafe_callback_eip;
     u32 vm_assist;
 };
+/* An HVM domain's saved state (public/hvm/save.h, arch-x86/hvm/save.h): records, each after a descriptor. */
+struct hvm_save_descriptor {
+    u16 typecode;
+    u16 instance;
+    u32 length;
+};
+#define HVM_SAVE_CODE_END 0
+#define HVM_SAVE_CODE_CPU 2
+struct hvm_hw_cpu {
+    u8 fpu_regs[512];
+    u64 rax, rbx, rcx, rdx, rbp, rsi, rdi, rsp, r8, r9, r10, r11, r12, r13, r14, r15;
+    u64 rip, rflags;
+    u64 cr0, cr2, cr3, cr4;
+    u64 dr0, dr1, dr2, dr3, dr6, dr7;
+    u32 cs_sel, ds_sel, es_sel, fs_sel, gs_sel, ss_sel, tr_sel, ldtr_sel;
+    u32 cs_limit, ds_limit, es_limit, fs_limit, gs_limit, ss_limit, tr_limit, ldtr_limit, idtr_limit, gdtr_limit;
+    u64 cs_base, ds_base, es_base, fs_base, gs_base, ss_base, tr_base, ldtr_base, idtr_base, gdtr_base;
+    u32 cs_arbytes, ds_arbytes, es_arbytes, fs_arbytes, gs_arbytes, ss_arbytes, tr_arbytes, ldtr_arbytes;
+    u64 sysenter_cs, sysenter_esp, sysenter_eip;
+    u64 shadow_gs;
+    u64 msr_flags, msr_lstar, msr_star, msr_cstar, msr_syscall_mask, msr_efer, msr_tsc_aux;
+    u64 tsc;
+    u32 pending_event;
+    u32 error_code;
+    u32 flags;
+    u32 pad0;
+};
+_Static_assert(sizeof(struct hvm_hw_cpu) == 1032, "hvm_hw_cpu");
+_Static_assert(__builtin_offsetof(struct hvm_hw_cpu, rip) == 640, "hvm_hw_cpu.rip");
+_Static_assert(__builtin_offsetof(struct hvm_hw_cpu, msr_efer) == 992, "hvm_hw_cpu.msr_efer");
+
 #define VGCF_in_kernel (1u << 2)
 #define VGCF_online (1u << 5)
 

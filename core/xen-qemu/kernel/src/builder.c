@@ -29,6 +29,7 @@ struct elf_segment {
 };
 struct elf_info {
     bool is64;
+    u64 header_entry; /* e_entry: the HVM executor's start (it carries no Xen notes) */
     u64 entry, hypercall_page, virt_base, user_start, user_end;
     struct elf_segment segments[4];
     unsigned int segment_count;
@@ -102,9 +103,13 @@ static const char *parse_elf(const struct kernel_image *image, struct elf_info *
                 info->image_end = vaddr + memsz;
         }
     }
-    if (!info->entry || !info->hypercall_page || !info->virt_base)
-        return "missing Xen ELF notes";
+    info->header_entry = info->is64 ? read_le(e + 24, 8) : read_le(e + 24, 4);
     return NULL;
+}
+
+static const char *require_xen_notes(const struct elf_info *info)
+{
+    return !info->entry || !info->hypercall_page || !info->virt_base ? "missing Xen ELF notes" : NULL;
 }
 
 long domctl(struct xen_domctl *op)
@@ -433,6 +438,8 @@ long domu_build(const struct wire_domain *spec, const struct kernel_image *image
         return WIRE_RESULT_UNSUPPORTED;
     }
     *why = parse_elf(image, &elf);
+    if (!*why)
+        *why = require_xen_notes(&elf);
     if (*why)
         return WIRE_RESULT_UNSUPPORTED;
     plan_layout(&elf, &layout);
@@ -455,6 +462,18 @@ long domu_build(const struct wire_domain *spec, const struct kernel_image *image
     *why = "XEN_DOMCTL_max_mem";
     if ((rc = domctl(&op)))
         return rc;
+    if (spec->flags & WIRE_DOMAIN_FLAG_IO_RESOURCES) {
+        /* I/O resources: the frames standing for the model's MMIO window (wire.json "model"). */
+        memset(&op, 0, sizeof(op));
+        op.cmd = XEN_DOMCTL_iomem_permission;
+        op.domain = spec->domid;
+        op.u.iomem_permission.first_mfn = WIRE_MODEL_REAL_MMIO_FIRST;
+        op.u.iomem_permission.nr_mfns = WIRE_MODEL_MMIO_WINDOW_FRAMES;
+        op.u.iomem_permission.allow_access = 1;
+        *why = "XEN_DOMCTL_iomem_permission";
+        if ((rc = domctl(&op)))
+            return rc;
+    }
     if (!elf.is64) {
         memset(&op, 0, sizeof(op));
         op.cmd = XEN_DOMCTL_set_address_size;
@@ -592,4 +611,274 @@ long domu_destroy(struct domu *domu)
 {
     long rc = domu_kill(domu);
     return rc ? rc : domu_wait_gone(domu);
+}
+
+/*
+ * ---- HVM guests ----
+ * An HVM (PVH-style: no device model) domain whose vCPU starts already in the case's own mode:
+ * the case's CR0, CR3, CR4 and EFER, loaded as the toolstack loads a vCPU context
+ * (XEN_DOMCTL_sethvmcontext, Xen checking it as for any toolstack). Its guest frames are the
+ * model's (d * 0x10000 + i: the pool), plus the executor's home at HVM_PHYS_BASE, mapped
+ * through L4 slot 511 of the case's top-level table with 2 MiB pages (arch/hvm64/).
+ */
+#define HVM_EXEC_VIRT 0xffffffffc0000000ull
+#define HVM_EXEC_PHYS 0x1000000ull
+#define HVM_USER_PHYS (HVM_EXEC_PHYS + 0x200000ull)
+#define HVM_POOL_VIRT_OFFSET 0x400000ull
+
+static u8 hvm_context[16384];
+
+static long hvm_populate(u16 domid, ulong first, ulong count)
+{
+    for (ulong i = 0; i < count; i++)
+        build_p2m[i] = first + i;
+    ulong done = 0;
+    while (done < count) {
+        struct xen_memory_reservation reservation = {&build_p2m[done], count - done, 0, 0, domid};
+        long rc = hypercall2(HC_memory_op, XENMEM_populate_physmap, &reservation);
+        if (rc <= 0)
+            return rc ? rc : -XEN_ENOMEM;
+        done += (ulong)rc;
+    }
+    return 0;
+}
+
+/* Writes a guest page (by guest frame) through the build window. */
+static void *map_guest(u16 domid, ulong gfn, long *rc)
+{
+    return map_build_page(domid, gfn, 0, rc);
+}
+
+static long hvm_load_image(u16 domid, const struct kernel_image *image, const struct elf_info *elf, ulong *supervisor_pages)
+{
+    long rc;
+    *supervisor_pages = 0;
+    for (unsigned int s = 0; s < elf->segment_count; s++) {
+        const struct elf_segment *seg = &elf->segments[s];
+        bool user = seg->vaddr >= HVM_EXEC_VIRT + 0x200000ull;
+        u64 region_virt = user ? HVM_EXEC_VIRT + 0x200000ull : HVM_EXEC_VIRT;
+        ulong region_gfn = (ulong)((user ? HVM_USER_PHYS : HVM_EXEC_PHYS) >> PAGE_SHIFT);
+        u64 first = (seg->vaddr - region_virt) >> PAGE_SHIFT;
+        u64 last = (seg->vaddr + seg->memsz - region_virt + PAGE_SIZE - 1) >> PAGE_SHIFT;
+        if ((rc = hvm_populate(domid, region_gfn + (ulong)first, (ulong)(last - first))))
+            return rc;
+        for (u64 page = first; page < last; page++) {
+            u8 *dst = map_guest(domid, region_gfn + (ulong)page, &rc);
+            if (!dst)
+                return rc;
+            memset(dst, 0, PAGE_SIZE);
+            u64 page_va = region_virt + (page << PAGE_SHIFT);
+            u64 from = seg->vaddr > page_va ? seg->vaddr : page_va;
+            u64 to = seg->vaddr + seg->filesz;
+            if (to > page_va + PAGE_SIZE)
+                to = page_va + PAGE_SIZE;
+            if (from < to)
+                memcpy(dst + (from - page_va), image->elf + seg->offset + (from - seg->vaddr), (size_t)(to - from));
+            unmap_slot(SLOT_BUILD);
+        }
+        if (!user && last > *supervisor_pages)
+            *supervisor_pages = (ulong)last;
+    }
+    return 0;
+}
+
+static long hvm_set_context(u16 domid, const struct wire_domain *spec, u64 entry, u64 mailbox_va)
+{
+    struct xen_domctl op;
+    memset(&op, 0, sizeof(op));
+    op.cmd = XEN_DOMCTL_gethvmcontext;
+    op.domain = domid;
+    op.u.hvmcontext.size = sizeof(hvm_context);
+    op.u.hvmcontext.buffer = (u64)(ulong)hvm_context;
+    long rc = domctl(&op);
+    if (rc)
+        return rc;
+    u32 size = op.u.hvmcontext.size;
+    /* A vCPU that has never run is down, and Xen saves no CPU record for it: add one before the
+     * end record (loading it brings the vCPU up, as a toolstack's restore does). */
+    struct hvm_hw_cpu *cpu = NULL;
+    u32 end_at = size;
+    for (u32 at = 0; at + sizeof(struct hvm_save_descriptor) <= size;) {
+        struct hvm_save_descriptor *d = (struct hvm_save_descriptor *)(hvm_context + at);
+        if (d->typecode == HVM_SAVE_CODE_END) {
+            end_at = at;
+            break;
+        }
+        if (d->typecode == HVM_SAVE_CODE_CPU && d->instance == 0 && d->length >= sizeof(*cpu))
+            cpu = (struct hvm_hw_cpu *)(d + 1);
+        at += (u32)sizeof(*d) + d->length;
+    }
+    if (!cpu) {
+        u32 record = (u32)(sizeof(struct hvm_save_descriptor) + sizeof(struct hvm_hw_cpu));
+        if (end_at == size || size + record > sizeof(hvm_context))
+            return -XEN_ENOSPC;
+        memmove(hvm_context + end_at + record, hvm_context + end_at, size - end_at);
+        struct hvm_save_descriptor *d = (struct hvm_save_descriptor *)(hvm_context + end_at);
+        *d = (struct hvm_save_descriptor){HVM_SAVE_CODE_CPU, 0, (u32)sizeof(struct hvm_hw_cpu)};
+        cpu = (struct hvm_hw_cpu *)(d + 1);
+        memset(cpu, 0, sizeof(*cpu));
+        cpu->dr6 = 0xffff0ff0u;
+        cpu->dr7 = 0x400;
+        size += record;
+    }
+    cpu->rip = entry;
+    cpu->rdi = mailbox_va;
+    cpu->rflags = 2;
+    cpu->cr0 = spec->cr0;
+    cpu->cr2 = 0;
+    cpu->cr3 = spec->cr3;
+    cpu->cr4 = spec->cr4;
+    cpu->msr_efer = spec->efer;
+    /* 64-bit flat segments (attributes: type, S, DPL, P, AVL, L, D/B, G in bits 0-11). */
+    cpu->cs_sel = 0x08;
+    cpu->cs_base = 0;
+    cpu->cs_limit = 0xffffffffu;
+    cpu->cs_arbytes = 0xa9b;
+    cpu->ss_sel = cpu->ds_sel = cpu->es_sel = cpu->fs_sel = cpu->gs_sel = 0x10;
+    cpu->ss_base = cpu->ds_base = cpu->es_base = cpu->fs_base = cpu->gs_base = 0;
+    cpu->ss_limit = cpu->ds_limit = cpu->es_limit = cpu->fs_limit = cpu->gs_limit = 0xffffffffu;
+    cpu->ss_arbytes = cpu->ds_arbytes = cpu->es_arbytes = cpu->fs_arbytes = cpu->gs_arbytes = 0xc93;
+    /* A busy 64-bit TSS until the executor loads its own (load_tables in hvm.c). */
+    cpu->tr_sel = 0;
+    cpu->tr_base = 0;
+    cpu->tr_limit = 0x67;
+    cpu->tr_arbytes = 0x8b;
+    cpu->ldtr_sel = 0;
+    cpu->ldtr_arbytes = 0;
+    cpu->pending_event = 0;
+    memset(&op, 0, sizeof(op));
+    op.cmd = XEN_DOMCTL_sethvmcontext;
+    op.domain = domid;
+    op.u.hvmcontext.size = size;
+    op.u.hvmcontext.buffer = (u64)(ulong)hvm_context;
+    return domctl(&op);
+}
+
+long hvm_build(const struct wire_domain *spec, const struct kernel_image *image, unsigned int mailbox_slot,
+               struct domu *domu, const char **why)
+{
+    struct elf_info elf;
+    memset(domu, 0, sizeof(*domu));
+    domu->domid = spec->domid;
+    domu->type = spec->type;
+    if (!image->elf) {
+        *why = "no HVM executor in the boot module";
+        return WIRE_RESULT_UNSUPPORTED;
+    }
+    if ((*why = parse_elf(image, &elf)))
+        return WIRE_RESULT_UNSUPPORTED;
+    if (!(spec->flags & WIRE_DOMAIN_FLAG_VCPU_CONTEXT)) {
+        *why = "an HVM guest starts in the case's vCPU context";
+        return WIRE_RESULT_UNSUPPORTED;
+    }
+    ulong pool_first = (ulong)spec->domid * WIRE_MODEL_FRAME_STRIDE;
+    ulong top = (ulong)(spec->cr3 >> PAGE_SHIFT);
+    if (top < pool_first || top >= pool_first + WIRE_SIZE_POOL_FRAMES) {
+        *why = "the case's CR3 is not one of its domain's frames";
+        return WIRE_RESULT_UNSUPPORTED;
+    }
+
+    struct xen_domctl op;
+    memset(&op, 0, sizeof(op));
+    op.cmd = XEN_DOMCTL_createdomain;
+    op.domain = spec->domid;
+    struct xen_domctl_createdomain *c = &op.u.createdomain;
+    c->flags = XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap;
+    c->emulation_flags = XEN_X86_EMU_LAPIC;
+    c->max_vcpus = 1;
+    c->max_evtchn_port = 1023;
+    c->max_grant_frames = spec->max_grant_frames;
+    c->max_maptrack_frames = spec->max_maptrack_frames;
+    c->grant_opts = grant_version_for(spec) & 0xf;
+    long rc;
+    *why = "XEN_DOMCTL_createdomain (HVM)";
+    if ((rc = domctl(&op)))
+        return rc;
+    domu->built = true;
+    memset(&op, 0, sizeof(op));
+    op.cmd = XEN_DOMCTL_max_vcpus;
+    op.domain = spec->domid;
+    op.u.max_vcpus.max = 1;
+    *why = "XEN_DOMCTL_max_vcpus";
+    if ((rc = domctl(&op)))
+        return rc;
+    memset(&op, 0, sizeof(op));
+    op.cmd = XEN_DOMCTL_max_mem;
+    op.domain = spec->domid;
+    op.u.max_mem.max_memkb = 8192;
+    *why = "XEN_DOMCTL_max_mem";
+    if ((rc = domctl(&op)))
+        return rc;
+
+    ulong supervisor_pages;
+    *why = "loading the HVM executor";
+    if ((rc = hvm_load_image(spec->domid, image, &elf, &supervisor_pages)))
+        return rc;
+    /* After the image: L3 and L2 of slot 511, then the mailbox. */
+    ulong l3 = (ulong)(HVM_EXEC_PHYS >> PAGE_SHIFT) + supervisor_pages, l2 = l3 + 1, box = l3 + 2;
+    *why = "populating the executor's tables and the pool";
+    if ((rc = hvm_populate(spec->domid, l3, 3)) || (rc = hvm_populate(spec->domid, pool_first, WIRE_SIZE_POOL_FRAMES)))
+        return rc;
+    for (unsigned int i = 0; i < WIRE_SIZE_POOL_FRAMES; i++)
+        domu->pool[i] = pool_first + i;
+    /* MMUEXT_CLEAR_PAGE takes machine frames: a translated guest's are cleared through mappings. */
+    *why = "clearing the pool frames";
+    for (unsigned int i = 0; i < WIRE_SIZE_POOL_FRAMES; i++) {
+        u8 *frame = map_guest(spec->domid, pool_first + i, &rc);
+        if (!frame)
+            return rc;
+        memset(frame, 0, PAGE_SIZE);
+        unmap_slot(SLOT_BUILD);
+    }
+
+    *why = "writing the executor's page tables";
+    u64 *page = map_guest(spec->domid, l3, &rc);
+    if (!page)
+        return rc;
+    memset(page, 0, PAGE_SIZE);
+    page[511] = ((u64)l2 << PAGE_SHIFT) | PTE_P | PTE_RW | PTE_US | PTE_A;
+    unmap_slot(SLOT_BUILD);
+    page = map_guest(spec->domid, l2, &rc);
+    if (!page)
+        return rc;
+    memset(page, 0, PAGE_SIZE);
+    page[0] = HVM_EXEC_PHYS | PTE_P | PTE_RW | PTE_PS | PTE_A | PTE_D;
+    page[1] = HVM_USER_PHYS | PTE_P | PTE_RW | PTE_US | PTE_PS | PTE_A | PTE_D;
+    page[2] = ((u64)pool_first << PAGE_SHIFT) | PTE_P | PTE_RW | PTE_PS | PTE_A | PTE_D;
+    unmap_slot(SLOT_BUILD);
+    *why = "keeping the executor mapped in the case's top-level table";
+    page = map_guest(spec->domid, top, &rc);
+    if (!page)
+        return rc;
+    page[511] = ((u64)l3 << PAGE_SHIFT) | PTE_P | PTE_RW | PTE_US | PTE_A;
+    unmap_slot(SLOT_BUILD);
+    *why = "writing the mailbox";
+    struct mailbox *mailbox = (struct mailbox *)map_guest(spec->domid, box, &rc);
+    if (!mailbox)
+        return rc;
+    memset(mailbox, 0, PAGE_SIZE);
+    mailbox->magic = MAILBOX_MAGIC;
+    mailbox->pool_first_frame = pool_first;
+    unmap_slot(SLOT_BUILD);
+
+    u64 mailbox_va = HVM_EXEC_VIRT + ((u64)(box - (HVM_EXEC_PHYS >> PAGE_SHIFT)) << PAGE_SHIFT);
+    *why = "XEN_DOMCTL_sethvmcontext (the case's vCPU context)";
+    if ((rc = hvm_set_context(spec->domid, spec, elf.header_entry, mailbox_va)))
+        return rc;
+    *why = "mapping the mailbox";
+    if ((rc = map_slot_foreign(mailbox_slot, box, PTE_P | PTE_RW, spec->domid)))
+        return rc;
+    domu->mailbox = slot_address(mailbox_slot);
+    *why = "XEN_DOMCTL_unpausedomain";
+    if ((rc = simple_domctl(XEN_DOMCTL_unpausedomain, spec->domid)))
+        return rc;
+    *why = "waiting for the HVM executor to start";
+    for (unsigned long spins = 0; domu->mailbox->state != MAILBOX_READY; spins++) {
+        unsigned int reason;
+        if (domu_stopped(spec->domid, &reason) || spins > 2000000)
+            return WIRE_RESULT_ABORTED;
+        hypercall2(HC_sched_op, SCHEDOP_yield, NULL);
+    }
+    *why = NULL;
+    return 0;
 }

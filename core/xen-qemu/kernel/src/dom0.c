@@ -230,7 +230,8 @@ static void run_case(const struct wire_case *header, const struct wire_domain *d
         if (spec->domid == 0)
             continue; /* dom0 is this kernel */
         const char *why = NULL;
-        long rc = domu_build(spec, &images[spec->type], SLOT_MAILBOX + created, &domus[created], &why);
+        long rc = spec->type == WIRE_DOMAIN_HVM ? hvm_build(spec, &images[spec->type], SLOT_MAILBOX + created, &domus[created], &why)
+                                                : domu_build(spec, &images[spec->type], SLOT_MAILBOX + created, &domus[created], &why);
         if (domus[created].built) {
             pools[1 + created] = (struct pool){true, spec->domid, domus[created].pool};
             created++;
@@ -328,13 +329,15 @@ void dom0_main(void)
         fatal("bundle version", bundle->version);
     if ((u64)bundle->program_offset + bundle->program_length > module_length ||
         (u64)bundle->pv64_offset + bundle->pv64_length > module_length ||
-        (u64)bundle->pv32_offset + bundle->pv32_length > module_length)
+        (u64)bundle->pv32_offset + bundle->pv32_length > module_length ||
+        (u64)bundle->hvm_offset + bundle->hvm_length > module_length)
         fatal("bundle section past the module's end", (s64)module_length);
     images[WIRE_DOMAIN_PV64] = (struct kernel_image){bundle->pv64_length ? module + bundle->pv64_offset : NULL,
                                                      bundle->pv64_length};
     images[WIRE_DOMAIN_PV32] = (struct kernel_image){bundle->pv32_length ? module + bundle->pv32_offset : NULL,
                                                      bundle->pv32_length};
-    images[WIRE_DOMAIN_HVM] = (struct kernel_image){NULL, 0};
+    images[WIRE_DOMAIN_HVM] = (struct kernel_image){bundle->hvm_length ? module + bundle->hvm_offset : NULL,
+                                                    bundle->hvm_length};
 
     const u8 *program = module + bundle->program_offset;
     const u8 *end = program + bundle->program_length;

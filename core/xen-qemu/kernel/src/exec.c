@@ -1,42 +1,10 @@
 #include "exec.h"
+#include "guest.h"
 #include "console.h"
 #include "hypercall.h"
 #include "layout.h"
 #include "mm.h"
 #include "traps.h"
-
-/* The stubs (arch/stubs.inc), in the order of their address tables: one copy runs in kernel mode,
- * one in user mode (the same copy for 64-bit PV, whose kernel already runs in ring 3). */
-enum stub {
-    STUB_READ, STUB_WRITE, STUB_STAC, STUB_CLAC, STUB_POPF, STUB_WRPKRU, STUB_CPUID,
-    STUB_READ_CR0, STUB_WRITE_CR0 = STUB_READ_CR0 + 16, STUB_COUNT = STUB_WRITE_CR0 + 16,
-};
-extern const ulong kernel_stubs[STUB_COUNT], user_stubs[STUB_COUNT];
-
-static ulong stub(enum stub which, bool user)
-{
-    return (user ? user_stubs : kernel_stubs)[which];
-}
-
-#if KERNEL_64
-#define STUB_KERNEL_CS (FLAT64_KERNEL_CS & ~3u) /* RPL 0 in an iret frame: stay in kernel mode */
-#define STUB_USER_CS FLAT64_USER_CS
-#else
-#define STUB_KERNEL_CS FLAT32_KERNEL_CS
-#define STUB_USER_CS FLAT32_USER_CS
-#endif
-
-/* The stacks the stubs run on, and bytes a single-stepped instruction at a case's address may
- * touch (it runs with rax pointing there). The user ones are in user-accessible pages. */
-static u8 kernel_stub_stack[PAGE_SIZE] ALIGNED(PAGE_SIZE);
-static u8 user_stub_stack[PAGE_SIZE] ALIGNED(PAGE_SIZE) __attribute__((section(".user.bss")));
-static u8 fetch_scratch[64] __attribute__((section(".user.bss")));
-
-/* The vCPU as the case sees it: EFLAGS.AC of the context it is in, and whether that is user mode. */
-static struct {
-    ulong ac;
-    bool user;
-} vcpu;
 
 /* Grant mappings made with GNTMAP_host_map, by handle, so that an unmap finds its address. */
 #define GRANT_MAPPINGS SLOT_GRANT_MAP_COUNT
@@ -49,61 +17,8 @@ static struct {
 
 void exec_init(void)
 {
-    vcpu.ac = read_flags() & EFLAGS_AC;
-    vcpu.user = false;
+    guest_init();
     memset(grant_mappings, 0, sizeof(grant_mappings));
-}
-
-static bool has_error_code(u32 vector)
-{
-    return vector == 8 || (vector >= 10 && vector <= 14) || vector == 17 || vector == 21;
-}
-
-/*
- * Runs one instruction (a stub, or a single-stepped fetch at an address) in kernel or user
- * mode, entered with an iret and left with an exception. ac: 0 clear, 1 set, 2 as the vCPU has
- * it. Returns true when the instruction completed; otherwise the fault is in result.
- */
-static bool run_instruction(ulong ip, bool user, bool single_step, u64 ac, ulong rax, ulong rcx, ulong r11,
-                            struct step_result *result)
-{
-    ulong flags = read_flags() & ~(EFLAGS_AC | EFLAGS_TF);
-    ulong ac_bit = ac == 2 ? vcpu.ac : ac ? EFLAGS_AC : 0;
-    struct iret_target target = {
-        .ip = ip,
-        .sp = (ulong)(user ? user_stub_stack + sizeof(user_stub_stack) : kernel_stub_stack + sizeof(kernel_stub_stack)) - 64,
-        .flags = flags | ac_bit | (single_step ? EFLAGS_TF : 0),
-        .cs = user ? STUB_USER_CS : STUB_KERNEL_CS,
-        .rax = rax,
-        .rcx = rcx,
-        .r11 = r11,
-    };
-    struct jump_buffer resume;
-    if (arch_setjmp(&resume) == 0) {
-        recovery_point = &resume;
-        arch_iret(&target);
-    }
-    const struct trap_frame *frame = &last_trap.frame;
-    bool done = frame->vector == VECTOR_STUB_DONE || (single_step && frame->vector == VECTOR_DB);
-    if (done) {
-        vcpu.ac = frame->flags & EFLAGS_AC;
-        vcpu.user = user;
-        result->rc = 0;
-    } else {
-        vcpu.ac = frame->handler_flags & EFLAGS_AC;
-        vcpu.user = false;
-        result->rc = WIRE_RESULT_FAULT;
-        result->vector = (u32)frame->vector;
-        result->error_code = has_error_code((u32)frame->vector) ? (u32)frame->error_code : 0xffffffffu;
-        result->cr2 = last_trap.cr2;
-    }
-    return done;
-}
-
-static void record_mode(struct step_result *result)
-{
-    result->out[0] = vcpu.ac ? 1 : 0;
-    result->out[1] = vcpu.user ? 1 : 0;
 }
 
 /* ---- page-table and memory operations ---- */
@@ -127,9 +42,28 @@ static long mmuext(unsigned int cmd, ulong arg1, ulong arg2)
     return rc;
 }
 
-static long with_frame(ulong mfn, bool writable, unsigned int slot)
+/* ---- the PV build's hooks for guest.c ---- */
+
+long arch_cr3_write_prepare(u64 value)
 {
-    return map_slot(slot, mfn, PTE_P | (writable ? PTE_RW : 0));
+    long rc = inject_kernel_mappings((ulong)(value >> PAGE_SHIFT));
+    return rc == WIRE_RESULT_INJECTION_CONFLICT ? rc : 0;
+}
+
+void arch_cr3_write_failed(void)
+{
+    remove_injected_mappings();
+}
+
+void *frame_map(ulong frame, bool writable, long *rc)
+{
+    *rc = map_slot(SLOT_TEMP, frame, PTE_P | (writable ? PTE_RW : 0));
+    return *rc ? NULL : slot_address(SLOT_TEMP);
+}
+
+void frame_unmap(void)
+{
+    unmap_slot(SLOT_TEMP);
 }
 
 /* ---- grant tables ---- */
@@ -350,8 +284,9 @@ static long grant_copy(const u64 *a, struct step_result *result)
 void exec_step(const struct wire_step *step, struct step_result *result)
 {
     const u64 *a = step->args;
-    bool user = step->flags & WIRE_STEP_FLAG_USER;
     memset(result, 0, sizeof(*result));
+    if (guest_step(step, result))
+        return;
     switch (step->op) {
     case WIRE_OP_NOP:
         break;
@@ -366,93 +301,6 @@ void exec_step(const struct wire_step *step, struct step_result *result)
     case WIRE_OP_UPDATE_VA_MAPPING:
         result->rc = update_va_mapping((ulong)a[0], a[1], (ulong)a[2]);
         break;
-    case WIRE_OP_MEM_ACCESS:
-        if (a[1] == 2) /* fetch: single-step one instruction at the address */
-            run_instruction((ulong)a[0], user, true, a[2], (ulong)fetch_scratch, 0, 0, result);
-        else
-            run_instruction(stub(a[1] ? STUB_WRITE : STUB_READ, user), user, false, a[2], (ulong)a[0], 0, 0, result);
-        record_mode(result);
-        break;
-    case WIRE_OP_READ_CR:
-        if (a[0] > 15 || !stub(STUB_READ_CR0 + (unsigned int)a[0], user)) {
-            result->rc = WIRE_RESULT_UNSUPPORTED;
-            break;
-        }
-        if (run_instruction(stub(STUB_READ_CR0 + (unsigned int)a[0], user), user, false, 2, 0, 0, 0, result))
-            result->out[0] = last_trap.frame.rax;
-        break;
-    case WIRE_OP_WRITE_CR:
-        if (a[0] > 15 || !stub(STUB_WRITE_CR0 + (unsigned int)a[0], user)) {
-            result->rc = WIRE_RESULT_UNSUPPORTED;
-            break;
-        }
-        if (a[0] == 3) {
-            /* A PV guest switching its tables by moving to CR3: keep the kernel mapped, as for
-             * MMUEXT_NEW_BASEPTR (inject.c). */
-            long rc = inject_kernel_mappings((ulong)(a[1] >> PAGE_SHIFT));
-            if (rc == WIRE_RESULT_INJECTION_CONFLICT) {
-                result->rc = rc;
-                break;
-            }
-        }
-        if (!run_instruction(stub(STUB_WRITE_CR0 + (unsigned int)a[0], user), user, false, 2, (ulong)a[1], 0, 0, result) &&
-            a[0] == 3)
-            remove_injected_mappings();
-        break;
-    case WIRE_OP_CPUID:
-        if (run_instruction(stub(STUB_CPUID, false), false, false, 2, (ulong)a[0], (ulong)a[1], 0, result)) {
-            result->out[0] = (u32)last_trap.frame.rax;
-            result->out[1] = (u32)last_trap.frame.rbx;
-            result->out[2] = (u32)last_trap.frame.rcx;
-            result->out[3] = (u32)last_trap.frame.rdx;
-        }
-        break;
-    case WIRE_OP_AC_INSTRUCTION: {
-        ulong image = (read_flags() & ~(EFLAGS_AC | EFLAGS_TF)) | (a[1] ? EFLAGS_AC : 0);
-        enum stub which = a[0] == 0 ? STUB_STAC : a[0] == 1 ? STUB_CLAC : STUB_POPF;
-        run_instruction(stub(which, user), user, false, 2, image, 0, 0, result);
-        record_mode(result);
-        break;
-    }
-    case WIRE_OP_WRPKRU:
-        run_instruction(stub(STUB_WRPKRU, user), user, false, 2, (ulong)a[0], 0, 0, result);
-        break;
-    case WIRE_OP_READ_AC:
-        record_mode(result);
-        break;
-    case WIRE_OP_READ_U64:
-        result->rc = with_frame((ulong)a[0], false, SLOT_TEMP);
-        if (!result->rc) {
-            result->out[0] = ((volatile u64 *)slot_address(SLOT_TEMP))[a[1] & 511];
-            unmap_slot(SLOT_TEMP);
-        }
-        break;
-    case WIRE_OP_STORE_U64:
-        result->rc = with_frame((ulong)a[0], true, SLOT_TEMP);
-        if (!result->rc) {
-            ((volatile u64 *)slot_address(SLOT_TEMP))[a[1] & 511] = a[2];
-            unmap_slot(SLOT_TEMP);
-        }
-        break;
-    case WIRE_OP_MEM_WRITE:
-    case WIRE_OP_MEM_READ: {
-        u64 offset = a[1], length = a[2];
-        if (offset >= PAGE_SIZE || length > WIRE_SIZE_MEM_BYTES_PER_STEP || offset + length > PAGE_SIZE) {
-            result->rc = -XEN_EFAULT;
-            break;
-        }
-        bool write = step->op == WIRE_OP_MEM_WRITE;
-        result->rc = with_frame((ulong)a[0], write, SLOT_TEMP);
-        if (result->rc)
-            break;
-        u8 *page = slot_address(SLOT_TEMP);
-        if (write)
-            memcpy(page + offset, &a[3], (size_t)length);
-        else
-            memcpy(result->out, page + offset, (size_t)length);
-        unmap_slot(SLOT_TEMP);
-        break;
-    }
     case WIRE_OP_GNTTAB_SET_VERSION: {
         struct gnttab_set_version set = {(u32)a[0]};
         result->rc = hypercall3(HC_grant_table_op, GNTTABOP_set_version, &set, 1);

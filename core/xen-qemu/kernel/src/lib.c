@@ -34,3 +34,16 @@ size_t strlen(const char *s)
         n++;
     return n;
 }
+
+void *memmove(void *dst, const void *src, size_t len)
+{
+    u8 *d = dst;
+    const u8 *s = src;
+    if (d < s)
+        while (len--)
+            *d++ = *s++;
+    else
+        while (len--)
+            d[len] = s[len];
+    return dst;
+}

@@ -5,8 +5,11 @@
 
 struct trap_record last_trap;
 struct jump_buffer *recovery_point;
+#if !defined(HVM_EXECUTOR)
 static volatile struct vcpu_info *vcpu_info0;
+#endif
 
+#if !defined(HVM_EXECUTOR)
 #define DECLARE(v) extern char trap_##v[];
 DECLARE(0) DECLARE(1) DECLARE(3) DECLARE(4) DECLARE(5) DECLARE(6) DECLARE(7) DECLARE(10)
 DECLARE(11) DECLARE(12) DECLARE(13) DECLARE(14) DECLARE(16) DECLARE(17) DECLARE(18) DECLARE(19)
@@ -41,11 +44,24 @@ void traps_init(volatile struct vcpu_info *vcpu0)
     if (rc)
         fatal("stack_switch", rc);
 }
+#endif
+
+static ulong fault_address(void)
+{
+#if defined(HVM_EXECUTOR)
+    ulong cr2;
+    __asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
+    return cr2;
+#else
+    /* A PV guest's CR2 is in its vcpu_info: Xen wrote it there before delivering the #PF. */
+    return vcpu_info0->cr2;
+#endif
+}
 
 void trap_entry(struct trap_frame *frame)
 {
     last_trap.frame = *frame;
-    last_trap.cr2 = frame->vector == VECTOR_PF ? vcpu_info0->cr2 : 0;
+    last_trap.cr2 = frame->vector == VECTOR_PF ? fault_address() : 0;
     struct jump_buffer *target = recovery_point;
     if (!target) {
         out_str("F unexpected exception ");

@@ -10,6 +10,7 @@
 
 #define AX %eax
 #define WORD .long
+#define HVM_ASM 0
 #define KERNEL_64_ASM 0
 
 #define NOTE(type, body)                 \

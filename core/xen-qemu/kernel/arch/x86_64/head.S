@@ -16,6 +16,7 @@
 
 #define AX %rax
 #define WORD .quad
+#define HVM_ASM 0
 #define KERNEL_64_ASM 1
 
 #define NOTE(type, body)                 \
