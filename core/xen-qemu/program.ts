@@ -30,6 +30,22 @@ export interface KernelDomain {
   privileged?: boolean;
   ioResources?: boolean;
   vcpuContext?: { cr0: bigint; cr3: bigint; cr4: bigint; efer: bigint };
+  /** XEN_DOMCTL_createdomain's raw grant_opts, bypassing maxGrantVersion. */
+  grantOpts?: number;
+  /** Built for Xen's answers only: the test kernel does not start in it. */
+  noExecutor?: boolean;
+}
+
+/** A domain's first 8 bytes in the wire layout (also create_domain's first argument). */
+export function domainWord(d: KernelDomain): bigint {
+  const w = wire();
+  const flags =
+    (d.privileged ? w.domainFlags.privileged : 0) |
+    (d.ioResources ? w.domainFlags.ioResources : 0) |
+    (d.vcpuContext ? w.domainFlags.vcpuContext : 0) |
+    (d.grantOpts !== undefined ? w.domainFlags.grantOpts : 0) |
+    (d.noExecutor ? w.domainFlags.noExecutor : 0);
+  return BigInt(d.domid) | (BigInt(w.domainTypes[d.type]) << 16n) | (BigInt(flags) << 24n) | (BigInt(d.vcpus) << 32n) | (BigInt(d.maxGrantVersion) << 40n);
 }
 
 export interface KernelCase {
@@ -70,17 +86,10 @@ export function encodeProgram(cases: readonly KernelCase[], flags: number): Buff
     out.writeUInt32LE(c.printPools ? w.caseFlags.printPools : 0, at + 12);
     at += w.sizes.caseHeader;
     for (const d of c.domains) {
-      out.writeUInt16LE(d.domid, at);
-      out.writeUInt8(w.domainTypes[d.type], at + 2);
-      const flagBits =
-        (d.privileged ? w.domainFlags.privileged : 0) |
-        (d.ioResources ? w.domainFlags.ioResources : 0) |
-        (d.vcpuContext ? w.domainFlags.vcpuContext : 0);
-      out.writeUInt8(flagBits, at + 3);
-      out.writeUInt8(d.vcpus, at + 4);
-      out.writeUInt8(d.maxGrantVersion, at + 5);
+      out.writeBigUInt64LE(domainWord(d), at);
       out.writeInt32LE(d.maxGrantFrames, at + 8);
       out.writeInt32LE(d.maxMaptrackFrames, at + 12);
+      out.writeUInt32LE(d.grantOpts ?? 0, at + 16);
       if (d.vcpuContext) {
         out.writeBigUInt64LE(d.vcpuContext.cr0, at + 24);
         out.writeBigUInt64LE(d.vcpuContext.cr3, at + 32);

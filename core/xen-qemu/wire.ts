@@ -30,12 +30,12 @@ export interface Wire {
   };
   model: { frameStride: number; mmioWindowFirst: number; mmioWindowFrames: number; realMmioFirst: number };
   domainTypes: Record<"pv64" | "pv32" | "hvm", number>;
-  domainFlags: Record<"privileged" | "ioResources" | "vcpuContext", number>;
+  domainFlags: Record<"privileged" | "ioResources" | "vcpuContext" | "grantOpts" | "noExecutor", number>;
   stepFlags: { user: number; log: number; outputCountShift: number; outputCountMask: number };
   caseFlags: { printPools: number };
   relocation: Record<RelocationKind, number> & { argShift: number; outShift: number };
   operations: Record<string, number>;
-  results: Record<"fault" | "unsupported" | "aborted" | "badFrame" | "injectionConflict" | "notOwned", number>;
+  results: Record<"fault" | "unsupported" | "aborted" | "badFrame" | "injectionConflict" | "notOwned" | "noDomain", number>;
   console: Record<"header" | "bootProbe" | "result" | "caseAbort" | "end" | "fatal" | "marker" | "earlyLog" | "pools", string>;
 }
 

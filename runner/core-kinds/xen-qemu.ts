@@ -15,7 +15,7 @@ export const xenQemuKind: CoreKind<{ argv: string[] }> = {
   capabilities: { inProcess: true, workerThreads: "never" },
   parseOptions(argument) {
     try {
-      const argv = splitCommandLine(argument);
+      const argv = argument.trim() === "" ? [] : splitCommandLine(argument);
       parseXenQemuArguments(argv);
       return { argv };
     } catch (error) {

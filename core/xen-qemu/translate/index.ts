@@ -8,8 +8,8 @@ import type { StepObservation } from "../../../spec/types/generated";
 import type { CaseInput, CaseOutcome } from "../../interface";
 import type { RawCase } from "../console";
 import type { KernelDomain, KernelStep } from "../program";
-import { parseHex } from "../../hex";
 import { wire } from "../wire";
+import { filled, planDomain } from "./domains";
 import { gnttabTranslators } from "./gnttab";
 import { normativeMessages } from "./messages";
 import { type BootFacts, type Decoder, type PlanEnvironment, type Results, type StepTranslator, CaseBuilder, DecodeError, Unsupported } from "./plan";
@@ -38,70 +38,8 @@ export interface CasePlan {
   decode(raw: RawCase, boot: BootFacts): CaseOutcome;
 }
 
-/** A configuration value the runner fills from the schema's default. */
-function filled<T>(value: T | undefined, what: string): T {
-  if (value === undefined) throw new DecodeError(`config ${what} missing (the runner fills schema defaults in)`);
-  return value;
-}
-
 function planDomains(input: CaseInput): KernelDomain[] {
-  const domains: KernelDomain[] = [];
-  for (const config of input.config.domains) {
-    const d = {
-      ...config,
-      domid: filled(config.domid, "domains[].domid"),
-      type: filled(config.type, "domains[].type"),
-      vcpus: filled(config.vcpus, "domains[].vcpus"),
-    };
-    if (d.domid === 0) throw new Unsupported("configures domain 0, which is the test kernel itself on real Xen");
-    if (d.privileged) throw new Unsupported("needs a privileged domU");
-
-    if (d.vcpus !== 1) throw new Unsupported("needs a domU with more than one vCPU");
-    if ((d.cr4AllowList ?? []).length > 0) throw new Unsupported("needs a toolstack CR4 allow-list (seed 002), which Xen has no interface for");
-    if ((d.elfNotes ?? []).length > 0) throw new Unsupported("needs a guest kernel with chosen ELF notes");
-    const context = hvmContext(d.domid, d.type, d.vcpuContext);
-    if (d.grantOpts !== undefined) throw new Unsupported("needs raw grant_opts");
-    domains.push({
-      domid: d.domid,
-      type: d.type,
-      vcpus: d.vcpus,
-      // 0xff: libxl's default, 2 when the host offers v2, else 1 (the kernel reads physinfo).
-      maxGrantVersion: d.maxGrantVersion ?? 0xff,
-      maxGrantFrames: 32,
-      maxMaptrackFrames: 1024,
-      ...(d.ioResources ? { ioResources: true } : {}),
-      ...(context ? { vcpuContext: context } : {}),
-    });
-  }
-  return domains;
-}
-
-type VcpuContextConfig = NonNullable<CaseInput["config"]["domains"][number]["vcpuContext"]>;
-
-/**
- * An HVM guest starts in the case's vCPU context (dom0 loads it as a toolstack does). The test
- * kernel runs there as 64-bit code mapped through the case's own top-level table, so the context
- * must be long mode with paging, on a table of the domain's frames. A PV guest's toolstack
- * context is not built yet.
- */
-function hvmContext(domid: number, type: string, context: VcpuContextConfig | undefined): { cr0: bigint; cr3: bigint; cr4: bigint; efer: bigint } | undefined {
-  const given = context ?? {};
-  if (type !== "hvm") {
-    if (Object.keys(given).length > 0) throw new Unsupported("needs a toolstack-supplied vCPU context for a PV guest");
-    return undefined;
-  }
-  if (Object.keys(given).length === 0) throw new Unsupported("needs an HVM guest in its reset state (real mode), which the test kernel cannot run in");
-  const value = (text: string | undefined): bigint => (text === undefined ? 0n : parseHex(text));
-  const cr0 = value(given.cr0);
-  const cr3 = value(given.cr3);
-  const cr4 = value(given.cr4);
-  const efer = value(given.efer);
-  const longMode = (cr0 & (1n << 31n)) !== 0n && (cr4 & (1n << 5n)) !== 0n && (efer & (1n << 10n)) !== 0n;
-  if (!longMode) throw new Unsupported("needs an HVM guest outside long mode, which the test kernel cannot run in");
-  const top = cr3 >> 12n;
-  const first = BigInt(domid * wire().model.frameStride);
-  if (top < first || top >= first + BigInt(wire().sizes.poolFrames)) throw new Unsupported("starts an HVM guest on a CR3 outside its own frames");
-  return { cr0, cr3, cr4, efer };
+  return input.config.domains.map((config) => planDomain(config, false));
 }
 
 /** The case's own Xen command line, checked for options the harness needs for itself. */
@@ -199,10 +137,13 @@ export function planCase(input: CaseInput, env: PlanEnvironment): CasePlan {
  * Every frame an argument names must be one the test kernel can name on a real host: a frame of
  * one of the case's domains (the kernel stands a real frame in for each), or of the MMIO window.
  * The model's other frames (RAM no domain owns, a domain the case does not create) have no real
- * counterpart the kernel could pick. Frame 0 is "no frame" in a PTE and stays as it is.
+ * counterpart the kernel could pick. Frame 0 is "no frame" in a PTE and stays as it is, and so
+ * does a frame beyond MAXPHYADDR.
  */
 function checkFrames(builder: CaseBuilder): void {
   const { model } = wire();
+  // A frame beyond MAXPHYADDR names no RAM on any host: it stays as it is (Xen sees its address bits).
+  const beyondPhysical = 1n << BigInt((builder.input.config.cpu.maxPhysAddr ?? 52) - 12);
   const stride = BigInt(model.frameStride);
   const pool = BigInt(wire().sizes.poolFrames);
   const domids = new Set(builder.domains.map((d) => BigInt(d.domid)));
@@ -211,7 +152,7 @@ function checkFrames(builder: CaseBuilder): void {
     step.relocate?.forEach((kind, i) => {
       const value = step.args[i] ?? 0n;
       const frame = kind === "frame" ? value : kind === "pte" ? (value & 0x000ffffffffff000n) >> 12n : kind === "maddr" ? value >> 12n : 0n;
-      if (frame === 0n || (frame >= mmio[0] && frame < mmio[1])) return;
+      if (frame === 0n || frame >= beyondPhysical || (frame >= mmio[0] && frame < mmio[1])) return;
       if (!domids.has(frame / stride) || frame % stride >= pool) {
         throw new Unsupported(`names frame 0x${frame.toString(16)}, which no domain of the case owns (on a real host the test kernel can stand in only for the case's domains' frames)`);
       }

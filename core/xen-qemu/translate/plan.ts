@@ -60,9 +60,20 @@ export class CaseBuilder {
     for (const d of domains) this.domainTypes.set(d.domid, d.type);
   }
 
+  /** Domains built for Xen's answers only (created as a step in a context the test kernel cannot run in). */
+  private readonly passive = new Set<number>();
+
+  addDomain(domain: KernelDomain): void {
+    this.domainTypes.set(domain.domid, domain.type);
+    if (domain.noExecutor) this.passive.add(domain.domid);
+  }
+
   emit(step: KernelStep): number {
     if (step.dom !== 0 && !this.domainTypes.has(step.dom)) {
       throw new Unsupported(`a step runs in domain ${step.dom}, which the case does not create`);
+    }
+    if (this.passive.has(step.dom)) {
+      throw new Unsupported(`runs a step in domain ${step.dom}, whose vCPU context the test kernel cannot run in`);
     }
     this.steps.push(step);
     return this.steps.length - 1;

@@ -7,6 +7,7 @@
  */
 import type { Value } from "../../../spec/types/generated";
 import { parseHex } from "../../hex";
+import { wire } from "../wire";
 import { crValue } from "./pv";
 import { type CaseBuilder, type StateDecoder, DecodeError, Unsupported, hex, output } from "./plan";
 
@@ -214,11 +215,21 @@ const readers: [RegExp, Reader][] = [
   ],
 ];
 
-/** The reader for a state key, which emits its kernel steps now; Unsupported when none exists. */
+/**
+ * The reader for a state key, which emits its kernel steps now; Unsupported when none exists.
+ * A key of a domain that does not exist when it is read (its creation failed) reads null.
+ */
 export function readState(key: string, builder: CaseBuilder): StateDecoder {
   for (const [pattern, reader] of readers) {
     const match = pattern.exec(key);
-    if (match) return reader(match, builder, key);
+    if (!match) continue;
+    const first = builder.steps.length;
+    const decode = reader(match, builder, key);
+    const last = builder.steps.length;
+    return (results) => {
+      for (let i = first; i < last; i++) if (results.step(i).rc === wire().results.noDomain) return null;
+      return decode(results);
+    };
   }
   throw new Unsupported(`needs state ${generalise(key)}, which real Xen does not show a guest or dom0 (or the real-Xen core does not read yet)`);
 }

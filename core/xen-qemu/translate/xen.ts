@@ -2,7 +2,9 @@
  * Platform operations: the boot itself (its log and the settings it left), XEN_SYSCTL_physinfo,
  * and the harness's reads and writes of a domain's frames (the guest mapping its own frame).
  */
-import type { MemReadArgs, MemWriteArgs } from "../../../spec/types/generated";
+import type { CreateDomainStep, MemReadArgs, MemWriteArgs } from "../../../spec/types/generated";
+import { domainWord } from "../program";
+import { planDomain } from "./domains";
 import { parseHex } from "../../hex";
 import { wire } from "../wire";
 import { normativeMessages } from "./messages";
@@ -87,8 +89,30 @@ const memRead: StepTranslator = (step, builder) => {
   };
 };
 
-const createDomain: StepTranslator = () => {
-  throw new Unsupported("creates a domain as a step (the real-Xen core builds a case's domains before its first step only)");
+/** The toolstack builds one more domain mid-case: Xen's answer at the first stage that fails. */
+const createDomain: StepTranslator = (step, builder) => {
+  const config = ("args" in step ? step.args : {}) as CreateDomainStep["args"];
+  const domain = planDomain(config, true);
+  const context = domain.vcpuContext ?? { cr0: 0n, cr3: 0n, cr4: 0n, efer: 0n };
+  const index = builder.emit({
+    op: "create_domain",
+    dom: 0,
+    args: [
+      domainWord(domain),
+      BigInt(domain.maxGrantFrames >>> 0) | (BigInt(domain.maxMaptrackFrames >>> 0) << 32n),
+      BigInt(domain.grantOpts ?? 0),
+      context.cr0,
+      context.cr3,
+      context.cr4,
+      context.efer,
+    ],
+    outputs: ["none"],
+  });
+  builder.addDomain(domain);
+  return (results) => {
+    const outcome = outcomeOf(builder.env.spec, results.step(index));
+    return outcome.result === "ok" ? { result: "ok", returns: { domid: domain.domid } } : outcome;
+  };
 };
 
 export const xenTranslators: Record<string, StepTranslator> = {

@@ -318,8 +318,9 @@ static long clear_pages(u16 domid, const ulong *mfns, unsigned int count)
 static struct vcpu_guest_context64 context64;
 static struct vcpu_guest_context32 context32;
 
-static long set_context(u16 domid, const struct layout *l, const struct elf_info *elf)
+static long set_context(const struct wire_domain *spec, const struct layout *l, const struct elf_info *elf)
 {
+    u16 domid = spec->domid;
     struct xen_domctl op;
     memset(&op, 0, sizeof(op));
     op.cmd = XEN_DOMCTL_setvcpucontext;
@@ -341,6 +342,11 @@ static long set_context(u16 domid, const struct layout *l, const struct elf_info
         context64.kernel_ss = FLAT64_KERNEL_SS;
         context64.kernel_sp = stack;
         context64.ctrlreg[3] = (u64)top_mfn << PAGE_SHIFT;
+        if (spec->flags & WIRE_DOMAIN_FLAG_VCPU_CONTEXT) {
+            /* The toolstack's CR0 and CR4 (Xen keeps only CR0.TS and fixes CR4 up). */
+            context64.ctrlreg[0] = spec->cr0;
+            context64.ctrlreg[4] = spec->cr4;
+        }
         op.u.vcpucontext.ctxt = (u64)(ulong)&context64;
     } else {
         memset(&context32, 0, sizeof(context32));
@@ -357,6 +363,10 @@ static long set_context(u16 domid, const struct layout *l, const struct elf_info
         context32.kernel_sp = (u32)stack;
         /* compat %cr3 holds the pfn rotated: xen_pfn_to_cr3 for x86_32 */
         context32.ctrlreg[3] = (u32)((top_mfn << 12) | (top_mfn >> 20));
+        if (spec->flags & WIRE_DOMAIN_FLAG_VCPU_CONTEXT) {
+            context32.ctrlreg[0] = (u32)spec->cr0;
+            context32.ctrlreg[4] = (u32)spec->cr4;
+        }
         context32.event_callback_cs = FLAT32_KERNEL_CS;
         context32.failsafe_callback_cs = FLAT32_KERNEL_CS;
         op.u.vcpucontext.ctxt = (u64)(ulong)&context32;
@@ -364,9 +374,12 @@ static long set_context(u16 domid, const struct layout *l, const struct elf_info
     return domctl(&op);
 }
 
-/* 0xff asks for libxl's default: version 2 when the host offers it, else 1 (XEN_SYSCTL_physinfo). */
+/* 0xff asks for libxl's default: version 2 when the host offers it, else 1 (XEN_SYSCTL_physinfo);
+ * raw grant_opts, when given, go to Xen as they are. */
 static u32 grant_version_for(const struct wire_domain *spec)
 {
+    if (spec->flags & WIRE_DOMAIN_FLAG_GRANT_OPTS)
+        return spec->reserved1[0];
     if (spec->max_grant_version != 0xff)
         return spec->max_grant_version;
     struct xen_sysctl sys;
@@ -389,7 +402,7 @@ static long create(const struct wire_domain *spec)
     c->max_evtchn_port = 1023;
     c->max_grant_frames = spec->max_grant_frames;
     c->max_maptrack_frames = spec->max_maptrack_frames;
-    c->grant_opts = grant_version_for(spec) & 0xf;
+    c->grant_opts = grant_version_for(spec);
     long rc = domctl(&op);
     if (rc)
         return rc;
@@ -522,7 +535,7 @@ long domu_build(const struct wire_domain *spec, const struct kernel_image *image
     if ((rc = domctl(&op)))
         return rc;
     *why = "XEN_DOMCTL_setvcpucontext";
-    if ((rc = set_context(spec->domid, &layout, &elf)))
+    if ((rc = set_context(spec, &layout, &elf)))
         return rc;
 
     for (unsigned int i = 0; i < WIRE_SIZE_POOL_FRAMES; i++)
@@ -767,14 +780,13 @@ long hvm_build(const struct wire_domain *spec, const struct kernel_image *image,
     }
     if ((*why = parse_elf(image, &elf)))
         return WIRE_RESULT_UNSUPPORTED;
-    if (!(spec->flags & WIRE_DOMAIN_FLAG_VCPU_CONTEXT)) {
-        *why = "an HVM guest starts in the case's vCPU context";
-        return WIRE_RESULT_UNSUPPORTED;
-    }
+    /* Without the executor (a vCPU context it cannot run in), the domain is built as a toolstack
+     * would and left paused: Xen's answers are the observation. */
+    bool executor = !(spec->flags & WIRE_DOMAIN_FLAG_NO_EXECUTOR);
     ulong pool_first = (ulong)spec->domid * WIRE_MODEL_FRAME_STRIDE;
     ulong top = (ulong)(spec->cr3 >> PAGE_SHIFT);
-    if (top < pool_first || top >= pool_first + WIRE_SIZE_POOL_FRAMES) {
-        *why = "the case's CR3 is not one of its domain's frames";
+    if (executor && (!(spec->flags & WIRE_DOMAIN_FLAG_VCPU_CONTEXT) || top < pool_first || top >= pool_first + WIRE_SIZE_POOL_FRAMES)) {
+        *why = "the executor starts on a case's long-mode vCPU context, on a CR3 among the domain's frames";
         return WIRE_RESULT_UNSUPPORTED;
     }
 
@@ -789,7 +801,7 @@ long hvm_build(const struct wire_domain *spec, const struct kernel_image *image,
     c->max_evtchn_port = 1023;
     c->max_grant_frames = spec->max_grant_frames;
     c->max_maptrack_frames = spec->max_maptrack_frames;
-    c->grant_opts = grant_version_for(spec) & 0xf;
+    c->grant_opts = grant_version_for(spec);
     long rc;
     *why = "XEN_DOMCTL_createdomain (HVM)";
     if ((rc = domctl(&op)))
@@ -810,6 +822,18 @@ long hvm_build(const struct wire_domain *spec, const struct kernel_image *image,
     if ((rc = domctl(&op)))
         return rc;
 
+    if (!executor) {
+        *why = "populating the pool";
+        if ((rc = hvm_populate(spec->domid, pool_first, WIRE_SIZE_POOL_FRAMES)))
+            return rc;
+        for (unsigned int i = 0; i < WIRE_SIZE_POOL_FRAMES; i++)
+            domu->pool[i] = pool_first + i;
+        *why = "XEN_DOMCTL_sethvmcontext (the case's vCPU context)";
+        if ((spec->flags & WIRE_DOMAIN_FLAG_VCPU_CONTEXT) && (rc = hvm_set_context(spec->domid, spec, 0, 0)))
+            return rc;
+        *why = NULL;
+        return 0;
+    }
     ulong supervisor_pages;
     *why = "loading the HVM executor";
     if ((rc = hvm_load_image(spec->domid, image, &elf, &supervisor_pages)))

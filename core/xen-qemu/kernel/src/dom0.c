@@ -172,6 +172,52 @@ static void teardown(void)
         pools[p].present = false;
 }
 
+/*
+ * create_domain as a step: the toolstack builds one more domain in the middle of a case.
+ * a0: domid | type << 16 | flags << 24 | vcpus << 32 | max_grant_version << 40;
+ * a1: max_grant_frames | max_maptrack_frames << 32; a2: raw grant_opts; a3-a6: CR0, CR3, CR4, EFER.
+ * rc is Xen's answer at the first stage that failed (out0: the domid).
+ */
+static void create_domain(const struct wire_step *step, struct step_result *result)
+{
+    const u64 *a = step->args;
+    struct wire_domain spec;
+    memset(&spec, 0, sizeof(spec));
+    spec.domid = (u16)a[0];
+    spec.type = (u8)(a[0] >> 16);
+    spec.flags = (u8)(a[0] >> 24);
+    spec.vcpus = (u8)(a[0] >> 32);
+    spec.max_grant_version = (u8)(a[0] >> 40);
+    spec.max_grant_frames = (s32)(u32)a[1];
+    spec.max_maptrack_frames = (s32)(u32)(a[1] >> 32);
+    spec.reserved1[0] = (u32)a[2];
+    spec.cr0 = a[3];
+    spec.cr3 = a[4];
+    spec.cr4 = a[5];
+    spec.efer = a[6];
+    unsigned int slot = 0;
+    while (slot < ARRAY_SIZE(domus) && domus[slot].built)
+        slot++;
+    memset(result, 0, sizeof(*result));
+    if (slot == ARRAY_SIZE(domus) || spec.type > WIRE_DOMAIN_HVM) {
+        result->rc = WIRE_RESULT_UNSUPPORTED;
+        return;
+    }
+    const char *why = NULL;
+    long rc = spec.type == WIRE_DOMAIN_HVM ? hvm_build(&spec, &images[spec.type], SLOT_MAILBOX + slot, &domus[slot], &why)
+                                           : domu_build(&spec, &images[spec.type], SLOT_MAILBOX + slot, &domus[slot], &why);
+    if (domus[slot].built) {
+        if (rc) {
+            /* A failed creation leaves no domain behind, as a toolstack cleans up. */
+            domu_destroy(&domus[slot]);
+        } else {
+            pools[1 + slot] = (struct pool){true, spec.domid, domus[slot].pool};
+        }
+    }
+    result->rc = rc;
+    result->out[0] = spec.domid;
+}
+
 static void print_abort_prefix(u32 index, unsigned int completed)
 {
     out_char(WIRE_LINE_RESULT);
@@ -263,14 +309,16 @@ static void run_case(const struct wire_case *header, const struct wire_domain *d
             print_marker(header->index, s, false);
         if (step->op == WIRE_OP_CRASH_DOM0)
             fatal("crash requested by the case", (s64)header->index);
-        if (probes_is_toolstack_op(step->op)) {
+        if (step->op == WIRE_OP_CREATE_DOMAIN) {
+            create_domain(step, result);
+        } else if (probes_is_toolstack_op(step->op)) {
             probes_toolstack_op(step, result);
         } else if (step->dom == 0) {
             exec_step(step, result);
         } else {
             struct domu *domu = domu_of(step->dom);
             if (!domu) {
-                *result = (struct step_result){.rc = WIRE_RESULT_UNSUPPORTED};
+                *result = (struct step_result){.rc = WIRE_RESULT_NO_DOMAIN};
             } else if (domu_run_step(domu, step, result)) {
                 unsigned int reason = 0;
                 domu_stopped(domu->domid, &reason);
