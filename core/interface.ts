@@ -19,6 +19,12 @@ export interface CoreDescription {
   operations: string[];
   /** Free-form: implementation language, homepage, build. */
   about?: string;
+  /**
+   * How many cases this core wants per call to run(), when more at a time make it faster (a
+   * core that boots a machine per group of cases); the runner uses it unless --batch-size says
+   * otherwise.
+   */
+  batchSize?: number;
 }
 
 /** What the runner asks a core to observe after a step, derived from the step's expectation keys (never its values). */

@@ -44,13 +44,18 @@ export interface RunOptions {
   onThreads?: (filesPerThread: readonly number[]) => void;
 }
 
+function reportedCore(description: Core["description"]): Report["core"] {
+  const { batchSize: _batchSize, ...reported } = description;
+  return reported;
+}
+
 export async function runSuite(core: Core, spec: Spec, options: RunOptions): Promise<Report> {
   const startedAt = new Date();
   const started = performance.now();
   const settings = performanceSettings().runner;
   const lane: LaneOptions = {
     ...(options.profiles === undefined ? {} : { profiles: options.profiles }),
-    batchSize: options.batchSize ?? settings.batchCases,
+    batchSize: options.batchSize ?? core.description.batchSize ?? settings.batchCases,
     detail: options.detail ?? "failures",
   };
   const { files, missing } = discoverCaseFiles(options.paths);
@@ -78,7 +83,8 @@ export async function runSuite(core: Core, spec: Spec, options: RunOptions): Pro
   return {
     reportVersion: 1,
     tool: { name: "hvabi", version: packageVersion() },
-    core: core.description,
+    // What the core is, as the report records it: its batching preference is the runner's business.
+    core: reportedCore(core.description),
     run: {
       paths: options.paths,
       profiles: options.profiles ?? null,

@@ -45,6 +45,8 @@ export interface ConsoleReading {
   bootLog: string[];
   /** All of Xen's lines, in order. */
   xenLines: string[];
+  /** Xen's register dump (debug key 'd') while it ran dom0, when the program asked for it. */
+  registerDump: string[];
   ended: boolean;
   fatal?: string;
   /** Lines that are neither Xen's nor valid kernel lines (reported, never silently dropped). */
@@ -124,7 +126,8 @@ const MARK_END = /^M([0-9a-f]+)\.(\d+)\.$/;
 
 export function readConsole(lines: readonly string[]): ConsoleReading {
   const c = wire().console;
-  const reading: ConsoleReading = { probes: new Map(), cases: new Map(), bootLog: [], xenLines: [], ended: false, garbled: [] };
+  const reading: ConsoleReading = { probes: new Map(), cases: new Map(), bootLog: [], xenLines: [], registerDump: [], ended: false, garbled: [] };
+  let dumping = false;
   const early: string[] = [];
   let kernelStarted = false;
   let marked: { index: number; step: number; lines: string[] } | undefined;
@@ -138,6 +141,7 @@ export function readConsole(lines: readonly string[]): ConsoleReading {
       reading.xenLines.push(text);
       if (!kernelStarted) reading.bootLog.push(text);
       marked?.lines.push(text);
+      if (dumping) reading.registerDump.push(text);
       continue;
     }
     if (line.trim() === "") continue;
@@ -159,6 +163,8 @@ export function readConsole(lines: readonly string[]): ConsoleReading {
       const target = parsed && reading.cases.get(parsed.index);
       if (parsed && target) target.frames = parsed.frames;
       else reading.garbled.push(line);
+    } else if (line === c.registerDump || line === `${c.registerDump}.`) {
+      dumping = line === c.registerDump;
     } else if (line.startsWith(`${c.earlyLog} `)) {
       early.push(line.slice(2));
     } else if (line.startsWith(`${c.header} `)) {

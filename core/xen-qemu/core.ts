@@ -20,7 +20,7 @@ import type { CaseInput, CaseOutcome, Core, CoreDescription } from "../interface
 import { createReferenceExecutor } from "../reference";
 import { readConsole, type ConsoleReading, type RawCase } from "./console";
 import { type Host, type HostChoice, HostChooser, buildOf, hostFacts, hosts, kconfigOf, type XenImage } from "./hosts";
-import { PROGRAM_PROBE_GRANT_TABLES, encodeBundle, encodeProgram, type KernelCase } from "./program";
+import { encodeBundle, encodeProgram, programFlags, type KernelCase } from "./program";
 import { bootXen, type BootOutcome, type BootRequest } from "./qemu";
 import { type CasePlan, TRANSLATED_OPERATIONS, Unsupported, caseCommandLine, planCase, type BootFacts } from "./translate";
 
@@ -98,6 +98,8 @@ export class XenQemuCore implements Core {
       profiles,
       areas: [...XEN_QEMU_AREAS],
       operations: [...TRANSLATED_OPERATIONS],
+      // Every case at once: cases that need the same boot share it, across areas and files.
+      batchSize: 100_000,
       about: `Real Xen under QEMU (software emulation, ${hostsAvailable.map((h) => `${h.facts.vendor.toUpperCase()} CPU`).join(", ")}), the hvabi PV test kernel as dom0 and domUs`,
     };
   }
@@ -110,7 +112,7 @@ export class XenQemuCore implements Core {
     const work = mkdtempSync(join(tmpdir(), "hvabi-xen-probe-"));
     try {
       const module = join(work, "probe.bin");
-      writeFileSync(module, encodeBundle(encodeProgram([], PROGRAM_PROBE_GRANT_TABLES), { pv64: kernels.pv64 }));
+      writeFileSync(module, encodeBundle(encodeProgram([], programFlags(["gnttab"])), { pv64: kernels.pv64 }));
       const found = await Promise.all(
         options.images.map(async (image): Promise<Host> => {
           const outcome = await bootXen(bootRequest(image, hosts().machine.qemuCpu, "", kernels.pv64Path, module, hosts().timing.bootMs, options.qemu));
@@ -189,12 +191,17 @@ export class XenQemuCore implements Core {
         return;
       }
       const kernelCases: KernelCase[] = pending.map((item, index) => ({ index, domains: item.plan.domains, steps: item.plan.steps, printPools: item.plan.printPools }));
-      const probes = pending.some((item) => item.plan.probes.has("gnttab")) ? PROGRAM_PROBE_GRANT_TABLES : 0;
+      const probes = programFlags(pending.flatMap((item) => [...item.plan.probes]));
       const boot = ++this.boots;
       const module = join(this.work, `boot-${boot}.bin`);
       writeFileSync(module, encodeBundle(encodeProgram(kernelCases, probes), this.kernels));
       const timeout = limit.bootMs + limit.perCaseMs * pending.reduce((sum, item) => sum + 1 + item.plan.domains.length, 0);
-      const outcome = await bootXen(bootRequest(host.image, qemuCpu, first.cmdline, this.kernels.pv64Path, module, timeout, this.options.qemu));
+      const { icount } = limit;
+      const icountShift = pending.length <= icount.maxCases[host.image.build] ? icount.shift : undefined;
+      const outcome = await bootXen({
+        ...bootRequest(host.image, qemuCpu, first.cmdline, this.kernels.pv64Path, module, timeout, this.options.qemu),
+        ...(icountShift === undefined ? {} : { icountShift }),
+      });
       rmSync(module, { force: true });
       if (this.options.consoleDir !== undefined) {
         mkdirSync(this.options.consoleDir, { recursive: true });
@@ -219,7 +226,13 @@ export class XenQemuCore implements Core {
       }
       return [];
     }
-    const boot: BootFacts = { probes: reading.probes, bootLog: reading.bootLog, capabilities: reading.header.capabilities, build: host.image.build };
+    const boot: BootFacts = {
+      probes: reading.probes,
+      bootLog: reading.bootLog,
+      registerDump: reading.registerDump,
+      capabilities: reading.header.capabilities,
+      build: host.image.build,
+    };
     const raw = (index: number): RawCase | undefined => reading.cases.get(index);
     const inFlight = pending.findIndex((_, index) => raw(index) === undefined);
     pending.forEach((item, index) => {

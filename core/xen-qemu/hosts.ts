@@ -28,7 +28,12 @@ export interface HostsData {
   featuresetWords: Record<string, number>;
   hypervisorBit: { word: number; bit: number };
   qemuFeatureNames: Record<string, string>;
-  timing: { bootMs: number; perCaseMs: number; maxRestartsPerGroup: number };
+  timing: {
+    bootMs: number;
+    perCaseMs: number;
+    maxRestartsPerGroup: number;
+    icount: { shift: number; maxCases: Record<Build, number> };
+  };
 }
 
 let hostsData: HostsData | undefined;

@@ -57,8 +57,15 @@ export interface KernelCase {
   steps: KernelStep[];
 }
 
-/** Program flags: bit 0 asks dom0 to probe the grant-table settings at boot. */
-export const PROGRAM_PROBE_GRANT_TABLES = 1;
+/** The boot probes a program asks dom0 for (wire.json "programFlags"), by the names plans use. */
+export type BootProbe = "gnttab" | "registers" | "pv32";
+
+export function programFlags(probes: Iterable<BootProbe>): number {
+  const flags = wire().programFlags;
+  let bits = 0;
+  for (const probe of probes) bits |= probe === "gnttab" ? flags.probeGrantTables : probe === "registers" ? flags.dumpRegisters : flags.probePv32;
+  return bits;
+}
 
 function relocationBits(kinds: readonly RelocationKind[] | undefined, shift: number): number {
   let bits = 0;

@@ -40,6 +40,7 @@ export function generateWireHeader(wireText: string): string {
     ["domainFlags", "WIRE_DOMAIN_FLAG"],
     ["stepFlags", "WIRE_STEP_FLAG"],
     ["caseFlags", "WIRE_CASE_FLAG"],
+    ["programFlags", "WIRE_PROGRAM_FLAG"],
     ["relocation", "WIRE_RELOC"],
     ["operations", "WIRE_OP"],
     ["results", "WIRE_RESULT"],

@@ -33,10 +33,11 @@ export interface Wire {
   domainFlags: Record<"privileged" | "ioResources" | "vcpuContext" | "grantOpts" | "noExecutor", number>;
   stepFlags: { user: number; log: number; outputCountShift: number; outputCountMask: number };
   caseFlags: { printPools: number };
+  programFlags: { probeGrantTables: number; dumpRegisters: number; probePv32: number };
   relocation: Record<RelocationKind, number> & { argShift: number; outShift: number };
   operations: Record<string, number>;
   results: Record<"fault" | "unsupported" | "aborted" | "badFrame" | "injectionConflict" | "notOwned" | "noDomain", number>;
-  console: Record<"header" | "bootProbe" | "result" | "caseAbort" | "end" | "fatal" | "marker" | "earlyLog" | "pools", string>;
+  console: Record<"header" | "bootProbe" | "result" | "caseAbort" | "end" | "fatal" | "marker" | "earlyLog" | "pools" | "registerDump", string>;
 }
 
 let cached: Wire | undefined;

@@ -7,7 +7,7 @@
 import type { StepObservation } from "../../../spec/types/generated";
 import type { CaseInput, CaseOutcome } from "../../interface";
 import type { RawCase } from "../console";
-import type { KernelDomain, KernelStep } from "../program";
+import type { BootProbe, KernelDomain, KernelStep } from "../program";
 import { wire } from "../wire";
 import { filled, planDomain } from "./domains";
 import { gnttabTranslators } from "./gnttab";
@@ -33,8 +33,8 @@ export interface CasePlan {
   steps: KernelStep[];
   /** The case reads Xen's messages: the kernel prints its pools' real frames (messages name frames). */
   printPools: boolean;
-  /** Boot probes its decoders read ("gnttab"). */
-  probes: ReadonlySet<string>;
+  /** Boot probes its decoders read. */
+  probes: ReadonlySet<BootProbe>;
   decode(raw: RawCase, boot: BootFacts): CaseOutcome;
 }
 

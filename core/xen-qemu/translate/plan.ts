@@ -11,7 +11,7 @@ import type { Spec } from "../../../spec";
 import type { Errno, Fault, GrantStatus, StepObservation, Value } from "../../../spec/types/generated";
 import type { CaseInput, StepInput } from "../../interface";
 import type { RawStep } from "../console";
-import type { KernelDomain, KernelStep } from "../program";
+import type { BootProbe, KernelDomain, KernelStep } from "../program";
 import { wire } from "../wire";
 
 /** The case cannot run on real Xen; the message says what is missing (it becomes the skip reason). */
@@ -20,6 +20,8 @@ export class Unsupported extends Error {}
 /** What one boot told us, read by decoders of the boot step and of xen.* keys. */
 export interface BootFacts {
   probes: ReadonlyMap<string, string>;
+  /** Xen's register dump while it ran dom0 (debug key 'd'), when asked for. */
+  registerDump: readonly string[];
   /** Xen's console lines before the kernel started. */
   bootLog: readonly string[];
   capabilities: readonly string[];
@@ -46,7 +48,7 @@ export class CaseBuilder {
   readonly steps: KernelStep[] = [];
   readonly domains: KernelDomain[];
   /** Boot probes the decoders need (program flags). */
-  readonly probes = new Set<string>();
+  readonly probes = new Set<BootProbe>();
   /** Domains of the case by id, with their type; dom0 is the test kernel itself. */
   readonly domainTypes = new Map<number, KernelDomain["type"]>();
 

@@ -70,6 +70,42 @@ function grantAccess(results: Parameters<StateDecoder>[0], index: number): { fla
   return { flags, version, access: version === 2n ? output(raw, 3) : flags };
 }
 
+interface LayoutField {
+  name: string;
+  low: number;
+  high?: number;
+}
+
+/** A CR4 field's bit (spec/data/x86/layouts.json). */
+function cr4Bit(builder: CaseBuilder, name: string): bigint {
+  const layouts = builder.env.spec.data<{ layouts: Record<string, { fields: LayoutField[] }> }>("x86/layouts.json").layouts;
+  const field = layouts.cr4?.fields.find((f) => f.name === name && f.high === undefined);
+  if (field === undefined) throw new Unsupported(`names CR4 field ${name}, which spec/data/x86/layouts.json does not have as one bit`);
+  return 1n << BigInt(field.low);
+}
+
+/**
+ * CR4 as Xen ran with it on dom0's behalf: the "cr4:" of its register dump (debug key 'd',
+ * asked for through XEN_SYSCTL_debug_keys, so the dump is of dom0's hypercall context). For a
+ * 64-bit PV dom0 that is pv_make_cr4() (xen/arch/x86/pv/domain.c): Xen's own CR4
+ * (mmu_cr4_features) except PCIDE, PGE, TSD and PKE, which it sets per domain, and FSGSBASE,
+ * which follows the guest.
+ */
+function dom0Cr4(results: Parameters<StateDecoder>[0]): bigint {
+  for (const line of results.boot.registerDump) {
+    const match = /\bcr4: ([0-9a-f]{16})/.exec(line);
+    if (match) return BigInt(`0x${match[1]}`);
+  }
+  throw new DecodeError("Xen's register dump has no cr4");
+}
+
+/** The CR4 bits pv_make_cr4() sets per domain or per guest: the dump does not show Xen's own value of them. */
+const PER_DOMAIN_CR4 = ["PCIDE", "PGE", "TSD", "PKE", "FSGSBASE"];
+
+function usesRegisters(builder: CaseBuilder): void {
+  builder.probes.add("registers");
+}
+
 const readers: [RegExp, Reader][] = [
   [
     /^d(\d+)\.entry\[(0x[0-9a-fA-F]+)\]\[(\d+)\]$/,
@@ -116,12 +152,15 @@ const readers: [RegExp, Reader][] = [
   ],
   [
     /^d(\d+)\.grant\[(\d+)\]\.(type|grantee|frame|reading|writing|transferCompleted|pinned)$/,
-    (p, b) => {
-      const index = grantRead(b, num(p[1]), num(p[2]));
+    (p, builder) => {
+      const index = grantRead(builder, num(p[1]), num(p[2]));
       const field = p[3];
       return (results): Value => {
-        const { flags, access } = grantAccess(results, index);
         const raw = results.step(index);
+        // An entry beyond the frames the table has now does not exist for the guest (the kernel
+        // answers EINVAL without growing the table): absent, as the model reads it.
+        if (raw.rc === -(builder.env.spec.errno.EINVAL ?? 22)) return null;
+        const { flags, access } = grantAccess(results, index);
         const type = GRANT_TYPES[Number(flags & GTF.typeMask)] ?? "invalid";
         switch (field) {
           case "type":
@@ -204,6 +243,101 @@ const readers: [RegExp, Reader][] = [
     },
   ],
   [/^xen\.capabilities$/, () => (results) => [...results.boot.capabilities]],
+  [
+    /^xen\.cr4\.([A-Z0-9_]+)$/,
+    (p, builder, key) => {
+      const name = p[1] ?? "";
+      if (PER_DOMAIN_CR4.includes(name)) throw new Unsupported(`needs state ${key}: Xen sets CR4.${name} per domain, so no context a guest can reach shows Xen's own value`);
+      const bit = cr4Bit(builder, name);
+      usesRegisters(builder);
+      return (results) => (dom0Cr4(results) & bit) !== 0n;
+    },
+  ],
+  [
+    /^d0\.vcpu\[0\]\.hwCr4\.kernel\.([A-Z0-9_]+)$/,
+    (p, builder) => {
+      const bit = cr4Bit(builder, p[1] ?? "");
+      usesRegisters(builder);
+      return (results) => (dom0Cr4(results) & bit) !== 0n;
+    },
+  ],
+  [
+    // X86_FEATURE_XEN_SMAP/SMEP: Xen keeps CR4.SMAP/SMEP set in its own context exactly when it uses them.
+    /^xen\.(usesSmap|usesSmep|mce)$/,
+    (p, builder) => {
+      const bit = cr4Bit(builder, p[1] === "usesSmap" ? "SMAP" : p[1] === "usesSmep" ? "SMEP" : "MCE");
+      usesRegisters(builder);
+      return (results) => (dom0Cr4(results) & bit) !== 0n;
+    },
+  ],
+  [
+    // smap=/smep= (xen/arch/x86/setup.c): on, Xen uses it (CR4 bit set); hvm, Xen does not but
+    // keeps the feature for HVM guests (the HVM max featureset has it); off, neither.
+    /^xen\.(smap|smep)$/,
+    (p, builder) => {
+      const name = p[1] ?? "smap";
+      const bit = cr4Bit(builder, name.toUpperCase());
+      const feature = builder.env.spec.data<{ features: { name: string; leaf: number; subleaf: number; register: string; bit: number }[] }>("x86/cpuid.json").features.find((f) => f.name === name);
+      if (feature?.leaf !== 7 || feature.register !== "ebx") throw new Unsupported(`cannot find ${name} in CPUID leaf 7`);
+      usesRegisters(builder);
+      const has = (results: Parameters<StateDecoder>[0], set: string): boolean =>
+        // featureset word 5 is CPUID 7.0 EBX (xen/include/public/arch-x86/cpufeatureset.h)
+        (((Number.parseInt((results.boot.probes.get(`featureset.${set}`) ?? "").split(",")[5] ?? "0", 16) || 0) >>> feature.bit) & 1) === 1;
+      return (results) => {
+        // Without the CPU feature, every setting looks the same: Xen can neither use nor offer it.
+        if (!has(results, "raw")) throw new Ambiguous(`xen.${name}: the CPU has no ${name.toUpperCase()}, so no setting shows`);
+        if ((dom0Cr4(results) & bit) !== 0n) return "on";
+        return has(results, "hvm_max") ? "hvm" : "off";
+      };
+    },
+  ],
+  [
+    // CR4.CET is set when Xen uses shadow stacks or IBT; clear, it uses neither. Set, the dump
+    // does not say which (MSR_S_CET is not in it).
+    /^xen\.(shstk|ibt)$/,
+    (_p, builder, key) => {
+      const bit = cr4Bit(builder, "CET");
+      usesRegisters(builder);
+      return (results) => {
+        if ((dom0Cr4(results) & bit) === 0n) return false;
+        throw new Ambiguous(`${key}: Xen runs with CR4.CET, which shadow stacks and IBT both set`);
+      };
+    },
+  ],
+  [
+    /^xen\.fred$/,
+    (_p, builder) => {
+      const bit = cr4Bit(builder, "FRED");
+      usesRegisters(builder);
+      return (results) => (dom0Cr4(results) & bit) !== 0n;
+    },
+  ],
+  [
+    // pv_make_cr4(): a PV domain without PCID or XPTI runs with CR4.PGE exactly when global pages are on.
+    /^xen\.globalPages$/,
+    (_p, builder, key) => {
+      const bit = cr4Bit(builder, "PGE");
+      const pcide = cr4Bit(builder, "PCIDE");
+      usesRegisters(builder);
+      return (results) => {
+        const xpti = results.boot.bootLog.map((l) => /XPTI \(64-bit PV only\): Dom0 (\w+)/.exec(l)).find((m) => m !== null);
+        const cr4 = dom0Cr4(results);
+        if (xpti?.[1] !== "disabled" || (cr4 & pcide) !== 0n) throw new Ambiguous(`${key}: dom0 runs with XPTI or PCID, so its CR4.PGE does not show the setting`);
+        return (cr4 & bit) !== 0n;
+      };
+    },
+  ],
+  [
+    /^xen\.pv32$/,
+    (_p, builder) => {
+      builder.probes.add("pv32");
+      return (results) => {
+        const value = results.boot.probes.get("pv32");
+        if (value === undefined || value === "-1") throw new DecodeError("dom0 could not probe 32-bit PV");
+        return value === "1";
+      };
+    },
+  ],
   [
     // spec_ctrl.c print_details(): "XPTI (64-bit PV only): Dom0 enabled, DomU disabled (…)".
     /^xen\.xpti\.(dom0|domu)$/,

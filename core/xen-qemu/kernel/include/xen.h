@@ -395,7 +395,7 @@ struct xen_domctl {
     } u;
 };
 
-enum { XEN_SYSCTL_readconsole = 1, XEN_SYSCTL_physinfo = 3, XEN_SYSCTL_get_cpu_featureset = 26 };
+enum { XEN_SYSCTL_readconsole = 1, XEN_SYSCTL_physinfo = 3, XEN_SYSCTL_debug_keys = 7, XEN_SYSCTL_get_cpu_featureset = 26 };
 #define XEN_SYSCTL_PHYSCAP_hvm (1u << 0)
 #define XEN_SYSCTL_PHYSCAP_pv (1u << 1)
 #define XEN_SYSCTL_PHYSCAP_hap (1u << 3)
@@ -430,6 +430,10 @@ struct xen_sysctl {
             u32 nr_features;
             u64 features;
         } cpu_featureset;
+        struct {
+            u64 keys;
+            u32 nr_keys;
+        } debug_keys;
         struct {
             u8 clear;
             u8 incremental;

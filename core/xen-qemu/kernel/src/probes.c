@@ -125,17 +125,71 @@ static void print_featureset(const char *name, u32 index)
     }
 }
 
+/* Can a 32-bit PV domain be made (CONFIG_PV32 and opt_pv32, after CET and the command line)? */
+static int probe_pv32(void)
+{
+    struct xen_domctl op;
+    memset(&op, 0, sizeof(op));
+    op.cmd = XEN_DOMCTL_createdomain;
+    op.domain = PROBE_DOMID;
+    op.u.createdomain.max_vcpus = 1;
+    op.u.createdomain.max_evtchn_port = 1;
+    op.u.createdomain.max_grant_frames = 1;
+    op.u.createdomain.max_maptrack_frames = 1;
+    op.u.createdomain.grant_opts = 1;
+    if (domctl(&op))
+        return -1;
+    memset(&op, 0, sizeof(op));
+    op.cmd = XEN_DOMCTL_set_address_size;
+    op.domain = PROBE_DOMID;
+    op.u.address_size.size = 32;
+    long rc = domctl(&op);
+    struct domu scratch;
+    memset(&scratch, 0, sizeof(scratch));
+    scratch.domid = PROBE_DOMID;
+    scratch.built = true;
+    long destroyed = domu_destroy(&scratch);
+    if (destroyed)
+        fatal("destroying a probe domain", destroyed);
+    return rc == 0;
+}
+
+/* Xen's register dump while it runs dom0 (debug key 'd'), between a D line and a D. line. */
+static void dump_registers(void)
+{
+    static const char key[] = "d";
+    out_char(WIRE_LINE_REGISTER_DUMP);
+    out_char('\n');
+    out_flush();
+    struct xen_sysctl sys;
+    memset(&sys, 0, sizeof(sys));
+    sys.cmd = XEN_SYSCTL_debug_keys;
+    sys.u.debug_keys.keys = (u64)(ulong)key;
+    sys.u.debug_keys.nr_keys = 1;
+    sysctl(&sys);
+    out_char(WIRE_LINE_REGISTER_DUMP);
+    out_str(".\n");
+    out_flush();
+}
+
 void probes_run(u32 program_flags)
 {
+    if (program_flags & WIRE_PROGRAM_FLAG_DUMP_REGISTERS)
+        dump_registers();
     out_char(WIRE_LINE_BOOT_PROBE);
     print_featureset("raw", 0);
     print_featureset("host", 1);
+    print_featureset("hvm_max", 5);
+    if (program_flags & WIRE_PROGRAM_FLAG_PROBE_PV32) {
+        out_str(" pv32=");
+        out_dec(probe_pv32());
+    }
     /* CPUID 0x80000008: the physical address width (a PV guest sees the host's). */
     u32 regs[4];
     xen_cpuid(0x80000008u, 0, regs);
     out_str(" cpu.paddrBits=");
     out_dec(regs[0] & 0xff);
-    if (program_flags & 1) {
+    if (program_flags & WIRE_PROGRAM_FLAG_PROBE_GRANT_TABLES) {
         out_str(" gnttab.maxVersion=");
         out_dec(probe_max_grant_version());
     }
