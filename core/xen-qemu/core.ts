@@ -94,13 +94,13 @@ export class XenQemuCore implements Core {
     const profiles = [...spec.profiles.values()].filter((p) => p.hypervisor.split("+").includes("xen")).map((p) => p.name);
     this.description = {
       name: "xen-qemu",
-      version: hostsAvailable.map((h) => `Xen ${h.facts.xenVersion} (${h.image.label}: ${h.image.build} build${h.image.kconfig.PV32 ? ", PV32" : ""})`).join("; "),
+      version: [...new Set(hostsAvailable.map((h) => `Xen ${h.facts.xenVersion} (${h.image.label}: ${h.image.build} build${h.image.kconfig.PV32 ? ", PV32" : ""})`))].join("; "),
       profiles,
       areas: [...XEN_QEMU_AREAS],
       operations: [...TRANSLATED_OPERATIONS],
       // Every case at once: cases that need the same boot share it, across areas and files.
       batchSize: 100_000,
-      about: `Real Xen under QEMU (software emulation, ${hostsAvailable.map((h) => `${h.facts.vendor.toUpperCase()} CPU`).join(", ")}), the hvabi PV test kernel as dom0 and domUs`,
+      about: `Real Xen under QEMU (software emulation; CPUs: ${[...new Set(hostsAvailable.map((h) => `${h.cpu.qemu} (${h.facts.vendor})`))].join(", ")}), the hvabi PV test kernel as dom0 and domUs`,
     };
   }
 
@@ -113,16 +113,18 @@ export class XenQemuCore implements Core {
     try {
       const module = join(work, "probe.bin");
       writeFileSync(module, encodeBundle(encodeProgram([], programFlags(["gnttab"])), { pv64: kernels.pv64 }));
+      // A host per image and CPU model, tried in that order (images first: the release build before the debug build).
+      const pairs = options.images.flatMap((image) => hosts().cpuModels.map((cpu) => ({ image, cpu })));
       const found = await Promise.all(
-        options.images.map(async (image): Promise<Host> => {
-          const outcome = await bootXen(bootRequest(image, hosts().machine.qemuCpu, "", kernels.pv64Path, module, hosts().timing.bootMs, options.qemu));
+        pairs.map(async ({ image, cpu }): Promise<Host> => {
+          const outcome = await bootXen(bootRequest(image, cpu.qemu, "", kernels.pv64Path, module, hosts().timing.bootMs, options.qemu));
           const reading = readConsole(outcome.lines);
           if (!reading.header || !reading.ended) {
-            throw new XenQemuError(`the ${image.label} Xen image (${image.path}) did not boot the test kernel: ${outcome.reason}\n${tail(outcome.lines, 20)}`);
+            throw new XenQemuError(`the ${image.label} Xen image (${image.path}) did not boot the test kernel on QEMU's ${cpu.qemu} CPU: ${outcome.reason}\n${tail(outcome.lines, 20)}`);
           }
           const facts = hostFacts(spec, reading.bootLog, reading.probes, reading.header);
           facts.xenVersion = banner(reading.bootLog) ?? facts.xenVersion;
-          return { image, facts };
+          return { image, cpu, facts };
         }),
       );
       return new XenQemuCore(spec, found, kernels, options);
@@ -152,7 +154,7 @@ export class XenQemuCore implements Core {
     const items = [...distinct.values()].filter((value): value is Item => "plan" in value);
     const groups = new Map<string, Item[]>();
     for (const item of items) {
-      const key = JSON.stringify([item.choice.host.image.label, item.choice.qemuCpu, item.cmdline]);
+      const key = JSON.stringify([item.choice.host.image.label, item.choice.host.cpu.name, item.choice.qemuCpu, item.cmdline]);
       const group = groups.get(key) ?? [];
       group.push(item);
       groups.set(key, group);
@@ -253,7 +255,7 @@ export class XenQemuCore implements Core {
   private record(boot: number, host: Host, qemuCpu: string, cmdline: string, cases: number, outcome: BootOutcome, reading: ConsoleReading): void {
     const garbled = reading.garbled.length > 0 ? `; ${reading.garbled.length} unreadable console lines, first: ${JSON.stringify(reading.garbled[0])}` : "";
     this.log.push(
-      `[xen-qemu] boot ${boot}: ${host.image.label}, -cpu ${qemuCpu}, cmdline ${JSON.stringify(cmdline)}, ${cases} cases, ${reading.cases.size} results, ${(outcome.durationMs / 1000).toFixed(1)} s, ${outcome.end}${outcome.end === "completed" ? "" : ` (${outcome.reason})`}${garbled}`,
+      `[xen-qemu] boot ${boot}: ${host.image.label}, ${host.cpu.name} (-cpu ${qemuCpu}), cmdline ${JSON.stringify(cmdline)}, ${cases} cases, ${reading.cases.size} results, ${(outcome.durationMs / 1000).toFixed(1)} s, ${outcome.end}${outcome.end === "completed" ? "" : ` (${outcome.reason})`}${garbled}`,
     );
   }
 }

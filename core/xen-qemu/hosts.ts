@@ -23,8 +23,18 @@ export type Build = "debug" | "release";
 type Kconfig = NonNullable<XenConfig["kconfig"]>;
 type Features = NonNullable<CpuConfig["features"]>;
 
+export interface CpuModel {
+  /** How reports name the host's CPU. */
+  name: string;
+  /** QEMU's -cpu model. */
+  qemu: string;
+  description: string;
+}
+
 export interface HostsData {
-  machine: { memoryMiB: number; qemuCpu: string; xenCommandLine: string };
+  machine: { memoryMiB: number; xenCommandLine: string };
+  /** The CPU models hosts are made of, in the order hosts are tried. */
+  cpuModels: CpuModel[];
   featuresetWords: Record<string, number>;
   hypervisorBit: { word: number; bit: number };
   qemuFeatureNames: Record<string, string>;
@@ -67,6 +77,7 @@ export interface HostFacts {
 
 export interface Host {
   image: XenImage;
+  cpu: CpuModel;
   facts: HostFacts;
 }
 
@@ -160,10 +171,10 @@ function sameJson(a: unknown, b: unknown): boolean {
  * turns off are turned off where QEMU can; everything else is the host's.
  */
 export function realise(config: Config, host: Host): { config: Config; qemuCpu: string } {
-  const { machine, qemuFeatureNames } = hosts();
+  const { qemuFeatureNames } = hosts();
   const asked = config.cpu?.features ?? {};
   const features = { ...host.facts.features };
-  const flags = [machine.qemuCpu, `phys-bits=${config.cpu?.maxPhysAddr ?? host.facts.paddrBits}`];
+  const flags = [host.cpu.qemu, `phys-bits=${config.cpu?.maxPhysAddr ?? host.facts.paddrBits}`];
   for (const name of CONFIG_FEATURES) {
     const qemuName = qemuFeatureNames[name];
     if (asked[name] === false && features[name] && qemuName !== undefined) {
@@ -252,7 +263,11 @@ export class HostChooser {
 
   async choose(input: CaseInput): Promise<HostChoice | { reason: string }> {
     let closest: { host: Host; missing: Difference[] } | undefined;
-    for (const host of this.available) {
+    // HVM guests need a host whose CPU Xen can run them on (VMX or SVM under the emulation).
+    const needsHvm = input.config.domains.some((d) => d.type === "hvm") || input.steps.some((s) => s.op === "create_domain" && (s.args as { type?: string }).type === "hvm");
+    const eligible = this.available.filter((host) => !needsHvm || host.facts.capabilities.some((cap) => cap.startsWith("hvm-")));
+    if (eligible.length === 0) return { reason: "needs an HVM guest, which no available host can run (Xen reports no hvm capability)" };
+    for (const host of eligible) {
       const { config, qemuCpu } = realise(input.config, host);
       const missing = differences(input.config, config);
       if (missing.length === 0) return { host, qemuCpu, config, substituted: [] };
