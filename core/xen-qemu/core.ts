@@ -34,6 +34,8 @@ export interface XenQemuOptions {
   spec?: Spec;
   /** Keep every boot's console (and its boot module) here, for a reader who wants to see it all. */
   consoleDir?: string;
+  /** How a boot happens: bootXen, or a stand-in in tests (the console a boot would have printed). */
+  boot?: (request: BootRequest) => Promise<BootOutcome>;
 }
 
 interface Kernels {
@@ -84,12 +86,15 @@ export class XenQemuCore implements Core {
   private readonly work: string;
   private boots = 0;
 
+  private readonly boot: (request: BootRequest) => Promise<BootOutcome>;
+
   private constructor(
     private readonly spec: Spec,
     private readonly hostsAvailable: Host[],
     private readonly kernels: Kernels,
     private readonly options: XenQemuOptions,
   ) {
+    this.boot = options.boot ?? ((request) => bootXen(request));
     this.work = mkdtempSync(join(tmpdir(), "hvabi-xen-"));
     const profiles = [...spec.profiles.values()].filter((p) => p.hypervisor.split("+").includes("xen")).map((p) => p.name);
     this.description = {
@@ -102,6 +107,13 @@ export class XenQemuCore implements Core {
       batchSize: 100_000,
       about: `Real Xen under QEMU (software emulation; CPUs: ${[...new Set(hostsAvailable.map((h) => `${h.cpu.qemu} (${h.facts.vendor})`))].join(", ")}), the hvabi PV test kernel as dom0 and domUs`,
     };
+  }
+
+  /** A core on hosts already known (tests, and a caller that probed them itself). */
+  static withHosts(hostsAvailable: Host[], options: XenQemuOptions): XenQemuCore {
+    const spec = options.spec ?? loadSpec();
+    const kernels = loadKernels(options.kernelDir ?? join(packageRoot(), "core", "xen-qemu", "kernel", "build"));
+    return new XenQemuCore(spec, hostsAvailable, kernels, options);
   }
 
   /** Boots every image once to learn its host; throws XenQemuError when one cannot boot. */
@@ -117,7 +129,8 @@ export class XenQemuCore implements Core {
       const pairs = options.images.flatMap((image) => hosts().cpuModels.map((cpu) => ({ image, cpu })));
       const found = await Promise.all(
         pairs.map(async ({ image, cpu }): Promise<Host> => {
-          const outcome = await bootXen(bootRequest(image, cpu.qemu, "", kernels.pv64Path, module, hosts().timing.bootMs, options.qemu));
+          const boot = options.boot ?? ((request: BootRequest) => bootXen(request));
+          const outcome = await boot(bootRequest(image, cpu.qemu, "", kernels.pv64Path, module, hosts().timing.bootMs, options.qemu));
           const reading = readConsole(outcome.lines);
           if (!reading.header || !reading.ended) {
             throw new XenQemuError(`the ${image.label} Xen image (${image.path}) did not boot the test kernel on QEMU's ${cpu.qemu} CPU: ${outcome.reason}\n${tail(outcome.lines, 20)}`);
@@ -200,7 +213,7 @@ export class XenQemuCore implements Core {
       const timeout = limit.bootMs + limit.perCaseMs * pending.reduce((sum, item) => sum + 1 + item.plan.domains.length, 0);
       const { icount } = limit;
       const icountShift = pending.length <= icount.maxCases[host.image.build] ? icount.shift : undefined;
-      const outcome = await bootXen({
+      const outcome = await this.boot({
         ...bootRequest(host.image, qemuCpu, first.cmdline, this.kernels.pv64Path, module, timeout, this.options.qemu),
         ...(icountShift === undefined ? {} : { icountShift }),
       });

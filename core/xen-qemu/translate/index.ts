@@ -15,15 +15,16 @@ import { normativeMessages } from "./messages";
 import { type BootFacts, type Decoder, type PlanEnvironment, type Results, type StepTranslator, CaseBuilder, DecodeError, Unsupported } from "./plan";
 import { pvTranslators } from "./pv";
 import { Ambiguous, readState } from "./state";
-import { xenTranslators } from "./xen";
+import { TEST_CRASH_DOM0, xenTranslators } from "./xen";
 
 export { Unsupported } from "./plan";
+export { TEST_CRASH_DOM0 } from "./xen";
 export type { BootFacts, PlanEnvironment } from "./plan";
 
 const TRANSLATORS: Record<string, StepTranslator> = { ...xenTranslators, ...gnttabTranslators, ...pvTranslators };
 
-/** Operations the real-Xen core has a translation for (its self-description). */
-export const TRANSLATED_OPERATIONS: readonly string[] = Object.keys(TRANSLATORS);
+/** Operations the real-Xen core has a translation for (its self-description); not the test-only one. */
+export const TRANSLATED_OPERATIONS: readonly string[] = Object.keys(TRANSLATORS).filter((op) => op !== TEST_CRASH_DOM0);
 
 /** Options of Xen's command line the harness sets itself; a case may not change them. */
 const HARNESS_OPTIONS = ["console", "com1", "dom0_mem", "dom0_max_vcpus", "noreboot", "loglvl", "guest_loglvl", "sync_console"];

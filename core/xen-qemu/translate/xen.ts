@@ -115,7 +115,19 @@ const createDomain: StepTranslator = (step, builder) => {
   };
 };
 
+/**
+ * Not an operation of the spec: dom0 gives up on purpose (the kernel's fatal path, which crashes
+ * dom0). Tests send it to show that a boot lost this way costs only the case in flight. The
+ * core does not list it among its operations, so no case file reaches it.
+ */
+export const TEST_CRASH_DOM0 = "hvabi_test_crash_dom0";
+const crashDom0: StepTranslator = (_step, builder) => {
+  const index = builder.emit({ op: "crash_dom0", dom: 0, args: [] });
+  return (results) => outcomeOf(builder.env.spec, results.step(index));
+};
+
 export const xenTranslators: Record<string, StepTranslator> = {
+  [TEST_CRASH_DOM0]: crashDom0,
   boot,
   physinfo,
   mem_write: memWrite,

@@ -1,0 +1,124 @@
+/**
+ * Compiling cases for the test kernel and reading its results back (core/xen-qemu/translate/):
+ * which kernel steps a case becomes, how model frames are marked for relocation, which cases
+ * cannot run (and the reason given), and how raw results become observations.
+ */
+import { describe, expect, it } from "vitest";
+import type { RawCase, RawStep } from "../../core/xen-qemu/console";
+import { Unsupported, planCase, type BootFacts } from "../../core/xen-qemu/translate";
+import { wire } from "../../core/xen-qemu/wire";
+import { loadSpec } from "../../spec";
+import { caseInput } from "../mutation/case-input";
+
+const spec = loadSpec();
+const env = { spec };
+const boot: BootFacts = {
+  probes: new Map([["gnttab.maxVersion", "2"]]),
+  registerDump: ["r15: 0000000000000000   cr0: 0000000080050033   cr4: 0000000000360660"],
+  bootLog: ["parameter \"gnttab-typo\" unknown!", "  XPTI (64-bit PV only): Dom0 disabled, DomU disabled (without PCID)"],
+  capabilities: ["xen-3.0-x86_64", "hvm-3.0-x86_64"],
+  build: "release",
+};
+const raw = (steps: RawStep[], extra: Partial<RawCase> = {}): RawCase => ({ index: 0, steps, stepLogs: new Map(), ...extra });
+const ok = (...outputs: bigint[]): RawStep => ({ rc: 0, outputs: outputs.map((value) => ({ value, known: true })) });
+
+describe("compiling a case", () => {
+  it("turns PV page-table steps into hypercalls whose model frames the kernel relocates", () => {
+    const input = caseInput("pte.t", "pte", "xen-4.22", { domains: [{ domid: 1 }] }, [
+      { op: "mmuext_op", args: { cmd: "pin_l1_table", mfn: "0x10013" }, expect: { result: "ok" } },
+      { op: "mmu_update", args: { frame: "0x10013", index: 2, value: "0x10020007" }, expect: { result: "ok", state: { "d1.entry[0x10013][2]": "0x1", "d1.frame[0x10013].pinned": true } } },
+    ]);
+    const plan = planCase(input, env);
+    expect(plan.domains).toEqual([expect.objectContaining({ domid: 1, type: "pv64", maxGrantVersion: 0xff })]);
+    expect(plan.steps.map((s) => s.op)).toEqual(["mmuext_op", "mmu_update", "read_u64", "page_info"]);
+    expect(plan.steps[0]).toMatchObject({ dom: 1, args: [0n, 0x10013n, 0n], relocate: ["none", "frame"] });
+    expect(plan.steps[1]).toMatchObject({ args: [(0x10013n << 12n) | 16n, 0x10020007n, 0n], relocate: ["maddr", "pte"] });
+    // Page types come from the toolstack (dom0), entries from the guest itself.
+    expect(plan.steps[2]).toMatchObject({ dom: 1, outputs: ["pte"] });
+    expect(plan.steps[3]).toMatchObject({ dom: 0, args: [1n, 0x10013n], relocate: ["none", "frame"] });
+
+    const outcome = plan.decode(raw([ok(), { rc: -22, outputs: [] }, ok(0x10020107n), ok(0x90000000n)]), boot);
+    expect(outcome).toEqual({
+      kind: "observed",
+      steps: [{ result: "ok" }, { result: "EINVAL", state: { "d1.entry[0x10013][2]": "0x10020107", "d1.frame[0x10013].pinned": true } }],
+    });
+  });
+
+  it("reads faults as the guest received them, and a domU that died mid-case as the domain crashed", () => {
+    const input = caseInput("smap.t", "smap", "xen-4.22", { domains: [{ domid: 1 }] }, [
+      { op: "mem_access", args: { addr: "0x400000", access: "write", mode: "user" }, expect: { result: "ok" } },
+      { op: "read_cr", args: { cr: 2 }, expect: { result: "ok" } },
+    ]);
+    const plan = planCase(input, env);
+    expect(plan.steps[0]).toMatchObject({ op: "mem_access", user: true, args: [0x400000n, 1n, 2n] });
+    const faulted = plan.decode(raw([{ rc: wire().results.fault, fault: { vector: 14, errorCode: 6, cr2: 0x400000n }, outputs: [] }, ok(0x400000n)]), boot);
+    expect(faulted).toEqual({ kind: "observed", steps: [{ result: "fault", fault: { vector: "#PF", errorCode: "0x6" } }, { result: "ok", returns: { value: "0x400000" } }] });
+    const died = plan.decode(raw([ok()], { abort: "step 1 d1 shutdown 3" }), boot);
+    expect(died).toEqual({ kind: "observed", steps: [{ result: "ok" }, { result: "domain-crashed" }] });
+  });
+
+  it("names the boot's normative messages and reads Xen's settings from the boot", () => {
+    const input = caseInput("gnttab.t", "gnttab", "xen-4.22", { xen: { cmdline: "gnttab-typo" } }, [
+      { op: "boot", expect: { result: "ok", log: [], state: { "xen.gnttab.maxVersion": 2, "xen.usesSmap": true, "xen.xpti.domu": false } } },
+    ]);
+    const plan = planCase(input, env);
+    expect([...plan.probes].sort()).toEqual(["gnttab", "registers"]);
+    expect(plan.decode(raw([]), boot)).toEqual({
+      kind: "observed",
+      steps: [{ result: "ok", log: [{ msg: "param-unknown", param: "gnttab-typo" }], state: { "xen.gnttab.maxVersion": 2, "xen.usesSmap": true, "xen.xpti.domu": false } }],
+    });
+  });
+
+  it("names a frame in a message by the model frame its real frame stands for", () => {
+    const input = caseInput("pte.log", "pte", "xen-4.22", { domains: [{ domid: 1 }] }, [
+      { op: "mmuext_op", args: { cmd: "pin_l1_table", mfn: "0x10013" }, expect: { result: "ok", log: [] } },
+    ]);
+    const plan = planCase(input, env);
+    expect(plan.printPools).toBe(true);
+    expect(plan.steps[0]?.log).toBe(true);
+    const outcome = plan.decode(
+      raw([ok()], { stepLogs: new Map([[0, ["arch/x86/mm.c:1337:d1v0 Global bit is set in kernel page 1fc21"]]]), frames: new Map([[0x1fc21n, 0x10021n]]) }),
+      boot,
+    );
+    expect(outcome).toEqual({ kind: "observed", steps: [{ result: "ok", log: [{ msg: "pte-global-kernel", pfn: "10021" }] }] });
+  });
+
+  it("refuses what the test kernel cannot do, naming what is missing", () => {
+    const refuse = (config: object, steps: object[]): string => {
+      try {
+        planCase(caseInput("x.t", "pte", "xen-4.22", config, steps), env);
+      } catch (error) {
+        if (error instanceof Unsupported) return error.message;
+        throw error;
+      }
+      return "ran";
+    };
+    const read = { op: "read_cr", args: { cr: 0 }, expect: { result: "ok" } };
+    expect(refuse({ domains: [{ domid: 1, type: "hvm" }] }, [read])).toMatch(/reset state/);
+    expect(refuse({ domains: [{ domid: 1, vcpus: 2 }] }, [read])).toMatch(/more than one vCPU/);
+    expect(refuse({ xen: { builtinCmdline: "x" } }, [{ op: "boot", expect: { result: "ok" } }])).toMatch(/CONFIG_CMDLINE/);
+    expect(refuse({ xen: { cmdline: "console=vga" } }, [{ op: "boot", expect: { result: "ok" } }])).toMatch(/harness sets itself/);
+    expect(refuse({ domains: [{ domid: 1 }] }, [{ op: "mmu_update", args: { frame: "0x10013", index: 0, value: "0x50000003" }, expect: { result: "ok" } }])).toMatch(/frame 0x50000, which no domain/);
+    expect(refuse({ domains: [{ domid: 1 }] }, [{ op: "read_cr", args: { cr: 0 }, expect: { result: "ok", state: { "d1.frame[0x10013].typeCount": 1 } } }])).toMatch(/d\{n\}\.frame\[…\]\.typeCount/);
+    const hvm = { domains: [{ domid: 1, type: "hvm", vcpuContext: { cr0: "0x80010031", cr3: "0x10010000", cr4: "0x20", efer: "0xd01" } }] };
+    expect(refuse(hvm, [read])).toBe("ran");
+    expect(refuse(hvm, [{ op: "store_u64", args: { frame: "0x10010", index: 511, value: "0x0" }, expect: { result: "ok" } }])).toMatch(/slot that keeps the test kernel mapped/);
+    expect(refuse(hvm, [{ op: "mmu_update", args: { frame: "0x10013", index: 0, value: "0x0" }, expect: { result: "ok" } }])).toMatch(/PV-only hypercall/);
+  });
+
+  it("creates a domain as a step and refuses steps in one whose context the kernel cannot run in", () => {
+    const steps = [{ op: "create_domain", args: { domid: 1, type: "hvm", vcpuContext: { cr0: "0x51" } }, expect: { result: "EINVAL" } }];
+    const plan = planCase(caseInput("cr4.t", "cr4", "xen-4.22", {}, steps), env);
+    expect(plan.steps[0]?.op).toBe("create_domain");
+    expect(plan.decode(raw([{ rc: -22, outputs: [{ value: 1n, known: true }] }]), boot)).toEqual({ kind: "observed", steps: [{ result: "EINVAL" }] });
+    expect(() => planCase(caseInput("cr4.t", "cr4", "xen-4.22", {}, [...steps, { op: "read_cr", args: { cr: 0 }, expect: { result: "ok" } }]), env)).toThrow(/cannot run in/);
+  });
+
+  it("skips, rather than judges, a state real Xen reports at a coarser grain than the model", () => {
+    const input = caseInput("pte.t", "pte", "xen-4.22", { domains: [{ domid: 1 }] }, [
+      { op: "read_cr", args: { cr: 0 }, expect: { result: "ok", state: { "d1.frame[0x10020].type": "writable" } } },
+    ]);
+    const outcome = planCase(input, env).decode(raw([ok(0x80050033n), ok(0n)]), boot);
+    expect(outcome).toMatchObject({ kind: "skipped", reason: expect.stringMatching(/'none' or 'writable'/) });
+  });
+});
