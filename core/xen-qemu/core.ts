@@ -146,6 +146,11 @@ export class XenQemuCore implements Core {
     }
   }
 
+  /** The hosts this core can boot (an image on a CPU model, as the probe boot read them). */
+  get hosts(): readonly Host[] {
+    return this.hostsAvailable;
+  }
+
   stderr(): string {
     return this.log.join("\n");
   }
