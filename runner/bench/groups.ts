@@ -9,6 +9,7 @@ import type { PerfGroup } from "../../spec/types/generated";
 import { discoverCaseFiles } from "../discover";
 import { loadCaseFile } from "../loader";
 import { compareFileNames } from "../../spec/results";
+import { executedRuns } from "../applicability";
 import { stripCase } from "../strip";
 
 export interface BenchGroup {
@@ -49,9 +50,10 @@ export function benchCorpus(spec: Spec, paths: readonly string[], profiles: read
       continue;
     }
     const last = loaded.data.steps[loaded.data.steps.length - 1]!.op;
-    for (const profile of loaded.data.profiles) {
+    // Every profile the case runs in, inherited ones included, as hvabi run runs it.
+    for (const { profile, inheritedFrom } of executedRuns(loaded.runs)) {
       if (profiles !== undefined && !profiles.includes(profile)) continue;
-      const input = stripCase(loaded.data, loaded.area, profile);
+      const input = stripCase(loaded.data, loaded.area, profile, inheritedFrom);
       add("area", loaded.area, input);
       add("operation", last, input);
       inputs++;

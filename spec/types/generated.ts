@@ -487,6 +487,10 @@ export type BitNames15 = string[];
  */
 export type BitNames16 = string[];
 /**
+ * A profile declared in spec/data/profiles.json.
+ */
+export type ProfileName1 = string;
+/**
  * The hvabi core protocol, version 1: one JSON object per line over the core's stdin (requests) and stdout (responses). The runner sends `start`; the core answers `hello`. Then the runner sends `run` requests, each a batch of cases, and the core answers one `result` per case, in order. Finally the runner sends `stop` and the core exits with status 0. stderr is free-form diagnostics, kept in the report. See docs/protocol.md.
  */
 export type Protocol = ProtocolRequest | ProtocolResponse;
@@ -661,7 +665,7 @@ export interface Case {
    */
   clauses: [ClauseId, ...ClauseId[]];
   /**
-   * Which side of its clauses the case exercises. `accept`: the operation under test is accepted or takes effect. `refuse`: it is refused, fails, faults or is ignored. A case whose outcome differs between profiles may give the side per profile (naming exactly the case's profiles). Coverage asks every clause for both sides.
+   * Which side of its clauses the case exercises. `accept`: the operation under test is accepted or takes effect. `refuse`: it is refused, fails, faults or is ignored. A case whose outcome differs between profiles may give the side per profile (naming exactly the case's profiles, and optionally profiles based on them, which otherwise take their base's side). Coverage asks every clause for both sides.
    */
   polarity:
     | Polarity
@@ -669,11 +673,17 @@ export interface Case {
         [k: string]: Polarity;
       };
   /**
-   * The profiles this case applies to; it runs once in each.
+   * The profiles this case applies to; it runs once in each, and once in each profile based on one of them (`basedOn` in spec/data/profiles.json) unless `excludedProfiles` names it or a cited clause does not hold there.
    *
    * @minItems 1
    */
   profiles: [ProfileName, ...ProfileName[]];
+  /**
+   * Profiles based on one the case lists that the case does not apply to, each with the reason (reported as the reason of the `skip`).
+   */
+  excludedProfiles?: {
+    [k: string]: string | undefined;
+  };
   config: Config;
   /**
    * @minItems 1
@@ -992,7 +1002,7 @@ export interface Outcome {
   log?: LogEntry[];
 }
 /**
- * Expectations per profile, for a step whose outcome differs between profiles. Must name every profile the case applies to.
+ * Expectations per profile, for a step whose outcome differs between profiles. Without `expect`, it names every profile the case lists; it may also name a profile based on one of them (`basedOn`), whose expectation it then replaces (with `expect`, it names only such profiles).
  */
 export interface ExpectationByProfile {
   [k: string]: Expectation;
@@ -2210,11 +2220,17 @@ export interface Clause {
    */
   sentence: string;
   /**
-   * The profiles in which this clause holds.
+   * The profiles in which this clause holds; it holds also in every profile based on one of them (`basedOn`) that `excludedProfiles` does not name.
    *
    * @minItems 1
    */
   profiles: [ProfileName, ...ProfileName[]];
+  /**
+   * Profiles based on one this clause lists (`basedOn` in spec/data/profiles.json) in which it does not hold, each with why and what says so. Without an entry here a clause listing a base holds in every profile based on it. A case citing the clause does not run in an excluded profile through inheritance: it is reported as `skip` with this reason.
+   */
+  excludedProfiles?: {
+    [k: string]: ProfileExclusion | undefined;
+  };
   /**
    * @minItems 1
    */
@@ -2227,6 +2243,16 @@ export interface Clause {
    * Register or PTE bits this clause governs (drawn in the HTML report's bit diagrams).
    */
   covers?: BitCoverage[];
+}
+export interface ProfileExclusion {
+  /**
+   * Why the clause does not hold there, in a few words (it ends up in the skip reason of every case it stops): `Xen 4.17 has no FRED`.
+   */
+  reason: string;
+  /**
+   * @minItems 1
+   */
+  sources: [Source, ...Source[]];
 }
 /**
  * A seed thread and the sentence the clause builds on.
@@ -2243,6 +2269,10 @@ export interface CodeSource {
   path: string;
   symbol: string;
   commit: string;
+  /**
+   * The lines read, at that commit (`3005-3046`).
+   */
+  lines?: string;
 }
 export interface BitCoverage {
   register: "pte" | "cr0" | "cr4";
@@ -2926,7 +2956,7 @@ export interface PerfDiffSettings {
   slowdownPercent: number;
 }
 /**
- * Declared sets of ABI choices. A profile covers some areas; its choices per area live in spec/data/areas/<area>/choices.json.
+ * Declared sets of ABI choices. A profile covers some areas; its choices per area live in spec/data/areas/<area>/choices.json. A profile may be based on another (`basedOn`), inheriting its cases and clauses.
  */
 export interface ProfileCatalogue {
   $schema?: string;
@@ -2940,6 +2970,7 @@ export interface Profile {
   title: string;
   description: string;
   hypervisor: "xen" | "kvm" | "xen+kvm";
+  basedOn?: ProfileName1;
   /**
    * @minItems 1
    */
@@ -3227,6 +3258,10 @@ export interface CaseResult {
   title?: string;
   clauses?: string[];
   polarity?: "accept" | "refuse";
+  /**
+   * For a case that applies to this result's profile only through the profile's `basedOn`: the base profile the case lists.
+   */
+  inheritedFrom?: string;
   /**
    * Content hash of the normalised case (configuration and steps).
    */
