@@ -46,7 +46,7 @@ export interface StateKeyMatch {
 }
 
 export interface XenParams {
-  modelled: Record<string, { area: AreaName; kind: "custom" | "bool"; requires?: string }>;
+  modelled: Record<string, { area: AreaName; kind: "custom" | "bool"; requires?: string; requiresChoice?: string }>;
   recognised: string[];
 }
 
