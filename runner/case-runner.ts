@@ -47,14 +47,14 @@ export interface FileOutcome {
   head?: CaseResult;
   /** The case's polarity when it is the same in every profile: what a result tied to no profile carries. */
   side?: "accept" | "refuse";
-  /** In report order: by the position of the profile in the case. */
+  /** In report order: by the position of the profile among the case's runs (its profiles, then those it inherits). */
   results: CaseResult[];
 }
 
 interface WorkItem {
   loaded: LoadedCase;
   run: ProfileRun;
-  /** The profile's position in the case: where its result goes among the file's. */
+  /** The profile's position among the case's runs: where its result goes among the file's. */
   rank: number;
   input: CaseInput;
   results: (CaseResult | undefined)[];
