@@ -1,6 +1,7 @@
 /** The plain-text account of a result that is not a pass: what was expected versus what was observed, step by step. */
 import type { CaseResult, StepReport } from "../spec/types/generated";
 import { formatProblem } from "../spec/validation/schema-errors";
+import { profileLabel } from "./labels";
 
 const json = (value: unknown): string => JSON.stringify(value) ?? "undefined";
 
@@ -16,7 +17,7 @@ function stepText(step: StepReport): string[] {
 
 /** Why the result is what it is, then its located problems, its steps and what the core printed. */
 export function failureText(result: CaseResult): string {
-  const lines: string[] = [`${result.status}: ${result.file}${result.profile === null ? "" : ` [${result.profile}]`}`];
+  const lines: string[] = [`${result.status}: ${result.file}${result.profile === null ? "" : ` [${profileLabel(result)}]`}`];
   if (result.problems && result.problems.length > 0) {
     for (const problem of result.problems) lines.push(formatProblem(result.file, problem));
   } else if (result.reason) {

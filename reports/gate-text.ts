@@ -41,6 +41,6 @@ export function gateSummary(verdict: GateVerdict): string {
     : `${counted(verdict.unexpected.length, "unexpected result")} (${(["new-failure", "unexpected-pass", "changed"] as const)
         .map((kind) => [kind, verdict.unexpected.filter((u) => u.kind === kind).length] as const)
         .filter(([, n]) => n > 0)
-        .map(([kind, n]) => `${n} ${UNEXPECTED_TITLE[kind]}${n === 1 ? "" : "s"}`)
+        .map(([kind, n]) => counted(n, UNEXPECTED_TITLE[kind], kind === "unexpected-pass" ? "unexpected passes" : undefined))
         .join(", ")}); ${parts.join(", ")}`;
 }

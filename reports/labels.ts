@@ -1,6 +1,16 @@
 /** Names for reports shown side by side: the core and its version, made unique with the file name where two agree. */
 import { basename } from "node:path";
-import type { Report } from "../spec/types/generated";
+import type { CaseResult, Report } from "../spec/types/generated";
+
+/**
+ * A result's profile in words: `xen-4.22`, or for a case that applies only
+ * through the profile's `basedOn`, `xen-4.17 (from xen-4.22)` — its
+ * expectations are the base's unless the case gives the profile its own.
+ */
+export function profileLabel(result: Pick<CaseResult, "profile" | "inheritedFrom">): string {
+  if (result.profile === null) return "";
+  return result.inheritedFrom === undefined ? result.profile : `${result.profile} (from ${result.inheritedFrom})`;
+}
 
 export interface LabelledReport {
   /** Short column heading, unique among the reports given together. */

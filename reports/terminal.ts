@@ -1,6 +1,7 @@
 /** The terminal summary of a report: counts per area, then every result that is not a pass. Colour only on a TTY. */
 import { createColors } from "picocolors";
 import type { CaseResult, Report, Status } from "../spec/types/generated";
+import { profileLabel } from "./labels";
 
 export interface TerminalOptions {
   color: boolean;
@@ -18,7 +19,7 @@ export function shouldColor(stream: NodeJS.WriteStream): boolean {
 
 function label(result: CaseResult): string {
   const name = result.id ?? result.file;
-  return result.profile === null ? name : `${name} [${result.profile}]`;
+  return result.profile === null ? name : `${name} [${profileLabel(result)}]`;
 }
 
 export function renderTerminal(report: Report, options: TerminalOptions): string {

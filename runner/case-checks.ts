@@ -7,6 +7,7 @@ import type { Spec } from "../spec";
 import type { AreaName, Case, Expectation, LogEntry, Outcome, Step } from "../spec/types/generated";
 import { isHex } from "../core/hex";
 import type { Problem } from "../spec/validation/schema-errors";
+import { inheritableProfiles, profileRuns } from "./applicability";
 
 /** Every outcome an expectation allows, with its pointer. */
 export function outcomesOf(expectation: Expectation, pointer: string): { outcome: Outcome; pointer: string }[] {
@@ -15,18 +16,25 @@ export function outcomesOf(expectation: Expectation, pointer: string): { outcome
     : [{ outcome: expectation as Outcome, pointer }];
 }
 
-/** The side of its clauses a case exercises in a profile. */
-export function polarityIn(testCase: Case, profile: string): "accept" | "refuse" {
+/**
+ * The side of its clauses a case exercises in a profile; in a profile it
+ * inherits (`inheritedFrom`, runner/applicability.ts), its base's unless the
+ * polarity names the profile.
+ */
+export function polarityIn(testCase: Case, profile: string, inheritedFrom?: string): "accept" | "refuse" {
   const { polarity } = testCase;
   if (typeof polarity === "string") return polarity;
-  const side = polarity[profile];
+  const side = polarity[profile] ?? (inheritedFrom === undefined ? undefined : polarity[inheritedFrom]);
   if (side === undefined) throw new Error(`case ${testCase.id} gives no polarity for profile ${profile}`);
   return side;
 }
 
-/** The expectation of a step in a profile. */
-export function expectationFor(step: Step, profile: string): Expectation | undefined {
-  return step.expect ?? step.expectByProfile?.[profile];
+/**
+ * The expectation of a step in a profile: its own in `expectByProfile`, else
+ * `expect`, else (in a profile the case inherits) its base's.
+ */
+export function expectationFor(step: Step, profile: string, inheritedFrom?: string): Expectation | undefined {
+  return step.expectByProfile?.[profile] ?? step.expect ?? (inheritedFrom === undefined ? undefined : step.expectByProfile?.[inheritedFrom]);
 }
 
 function checkValues(
@@ -115,11 +123,33 @@ export function checkCase(spec: Spec, testCase: Case, area: AreaName | undefined
     }
   });
 
-  if (typeof testCase.polarity === "object") {
-    const named = Object.keys(testCase.polarity).sort().join(", ");
-    const wanted = [...testCase.profiles].sort().join(", ");
-    if (named !== wanted) problems.push({ pointer: "/polarity", message: "a per-profile polarity must name exactly the case's profiles", expected: wanted, found: named });
+  // Profiles the case inherits (runner/applicability.ts): named besides its own, never instead of them.
+  const inheritable = inheritableProfiles(spec, testCase, area);
+  const inherited = [...inheritable.keys()];
+  const runs = profileRuns(spec, testCase, area);
+  const wanted = [...testCase.profiles].sort().join(", ");
+  /** The profiles a per-profile object names: every one of the case's own ("all") or none ("none"), and besides them only inherited profiles the case runs in. */
+  const checkNamed = (names: string[], pointer: string, what: string, own: "all" | "none"): void => {
+    const named = names.filter((name) => !inheritable.has(name)).sort().join(", ");
+    if (own === "all" && named !== wanted) {
+      problems.push({ pointer, message: `${what} must name exactly the case's profiles (and may add profiles based on them)`, expected: wanted, found: named || "none" });
+    }
+    if (own === "none" && named !== "") {
+      problems.push({ pointer, message: `${what} beside "expect" may name only profiles based on the case's (to give them their own expectation)`, expected: inherited.join(", ") || "none", found: named });
+    }
+    for (const name of names) {
+      const skip = runs.find((run) => run.profile === name && run.inheritedFrom !== undefined)?.skip;
+      if (skip !== undefined) problems.push({ pointer: `${pointer}/${name}`, message: `${what} names ${name}, where the case does not run: ${skip}` });
+    }
+  };
+
+  for (const name of Object.keys(testCase.excludedProfiles ?? {})) {
+    if (!inheritable.has(name)) {
+      problems.push({ pointer: `/excludedProfiles/${name}`, message: `the case can exclude only a profile it inherits (based on one it lists, and not listed itself); "${name}" is not one`, expected: inherited.join(", ") || "none" });
+    }
   }
+
+  if (typeof testCase.polarity === "object") checkNamed(Object.keys(testCase.polarity), "/polarity", "a per-profile polarity", "all");
 
   testCase.steps.forEach((step, s) => {
     const at = `/steps/${s}`;
@@ -127,18 +157,14 @@ export function checkCase(spec: Spec, testCase: Case, area: AreaName | undefined
       problems.push({ pointer: at, message: 'a step needs "expect" (or "expectByProfile")' });
       return;
     }
-    if (step.expect !== undefined && step.expectByProfile !== undefined) {
-      problems.push({ pointer: `${at}/expectByProfile`, message: 'give either "expect" or "expectByProfile", not both' });
-    }
     if (step.expectByProfile !== undefined) {
-      const named = Object.keys(step.expectByProfile).sort().join(", ");
-      const wanted = [...testCase.profiles].sort().join(", ");
-      if (named !== wanted) problems.push({ pointer: `${at}/expectByProfile`, message: "expectByProfile must name exactly the case's profiles", expected: wanted, found: named });
+      checkNamed(Object.keys(step.expectByProfile), `${at}/expectByProfile`, "expectByProfile", step.expect === undefined ? "all" : "none");
     }
     if (step.op === "boot" && s !== 0) problems.push({ pointer: `${at}/op`, message: '"boot" may only be the first step' });
-    const expectations: [Expectation, string][] = step.expect !== undefined
-      ? [[step.expect, `${at}/expect`]]
-      : Object.entries(step.expectByProfile ?? {}).map(([p, e]) => [e as Expectation, `${at}/expectByProfile/${p}`]);
+    const expectations: [Expectation, string][] = [
+      ...(step.expect !== undefined ? [[step.expect, `${at}/expect`] as [Expectation, string]] : []),
+      ...Object.entries(step.expectByProfile ?? {}).map(([p, e]): [Expectation, string] => [e as Expectation, `${at}/expectByProfile/${p}`]),
+    ];
     for (const [expectation, pointer] of expectations) {
       for (const { outcome, pointer: outcomePointer } of outcomesOf(expectation, pointer)) {
         checkOutcome(spec, step, outcome, outcomePointer, problems);

@@ -9,6 +9,7 @@ import type { Spec } from "../spec";
 import type { Case, CaseResult, StepObservation, StepReport } from "../spec/types/generated";
 import { formatProblem } from "../spec/validation/schema-errors";
 import type { CaseInput, CaseOutcome, Core } from "../core/interface";
+import type { ProfileRun } from "./applicability";
 import { expectationFor, polarityIn } from "./case-checks";
 import { compareStep } from "./compare";
 import { loadCaseFile, type LoadedCase } from "./loader";
@@ -46,25 +47,26 @@ export interface FileOutcome {
   head?: CaseResult;
   /** The case's polarity when it is the same in every profile: what a result tied to no profile carries. */
   side?: "accept" | "refuse";
-  /** In report order: by the position of the profile in the case. */
+  /** In report order: by the position of the profile among the case's runs (its profiles, then those it inherits). */
   results: CaseResult[];
 }
 
 interface WorkItem {
   loaded: LoadedCase;
-  profile: string;
-  /** The profile's position in the case: where its result goes among the file's. */
+  run: ProfileRun;
+  /** The profile's position among the case's runs: where its result goes among the file's. */
   rank: number;
   input: CaseInput;
   results: (CaseResult | undefined)[];
 }
 
-export function baseResult(loaded: LoadedCase, profile: string | null): CaseResult {
+/** The result of a case in one of its profiles (a run; null for a result tied to no profile), before it is judged. */
+export function baseResult(loaded: LoadedCase, run: ProfileRun | null): CaseResult {
   const { polarity } = loaded.data;
-  const side = typeof polarity === "string" ? polarity : profile === null ? undefined : polarityIn(loaded.data, profile);
+  const side = typeof polarity === "string" ? polarity : run === null ? undefined : polarityIn(loaded.data, run.profile, run.inheritedFrom);
   return {
     id: loaded.data.id,
-    profile,
+    profile: run === null ? null : run.profile,
     file: loaded.file,
     area: loaded.area,
     status: "pass",
@@ -72,6 +74,7 @@ export function baseResult(loaded: LoadedCase, profile: string | null): CaseResu
     title: loaded.data.title,
     clauses: loaded.data.clauses,
     ...(side === undefined ? {} : { polarity: side }),
+    ...(run?.inheritedFrom === undefined ? {} : { inheritedFrom: run.inheritedFrom }),
     hash: loaded.hash,
   };
 }
@@ -86,8 +89,9 @@ function unsupported(core: Core, loaded: LoadedCase, profile: string): string | 
   return undefined;
 }
 
-export function judge(loaded: LoadedCase, profile: string, outcome: CaseOutcome, detail: Detail): CaseResult {
-  const result = baseResult(loaded, profile);
+export function judge(loaded: LoadedCase, run: ProfileRun, outcome: CaseOutcome, detail: Detail): CaseResult {
+  const { profile } = run;
+  const result = baseResult(loaded, run);
   if (outcome.kind === "skipped") return { ...result, status: "skip", reason: outcome.reason };
   if (outcome.kind === "errored") return { ...result, status: "core-error", reason: outcome.message, ...(outcome.stderr ? { stderr: outcome.stderr } : {}) };
   if (outcome.kind === "crashed" || outcome.kind === "timed-out") {
@@ -109,7 +113,7 @@ export function judge(loaded: LoadedCase, profile: string, outcome: CaseOutcome,
       const why = (validObservation.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message ?? ""}`).join("; ");
       return { ...result, status: "core-error", reason: `observation of step ${index} (${step.op}) is not valid: ${why}: ${JSON.stringify(observed).slice(0, 300)}` };
     }
-    const expected = expectationFor(step, profile);
+    const expected = expectationFor(step, profile, run.inheritedFrom);
     if (expected === undefined) throw new Error(`case ${loaded.data.id} has no expectation for ${profile} at step ${index}`);
     const mismatches = compareStep(expected, observed);
     if (mismatches.length > 0) failed = true;
@@ -140,7 +144,7 @@ async function execute(core: Core, batch: readonly WorkItem[], detail: Detail): 
   }
   batch.forEach((item, i) => {
     const outcome = outcomes[i] ?? { kind: "errored", message: "the core returned no outcome for this case" };
-    item.results[item.rank] = judge(item.loaded, item.profile, outcome, detail);
+    item.results[item.rank] = judge(item.loaded, item.run, outcome, detail);
   });
 }
 
@@ -214,18 +218,20 @@ export class Lane {
       const repeat = first !== undefined && loaded.file >= first;
       if (!repeat) this.firstFile.set(id, loaded.file);
       if (!task.run) continue;
-      const selected = loaded.data.profiles.filter((profile) => options.profiles === undefined || options.profiles.includes(profile));
-      if (repeat || selected.length === 0) outcome.head = baseResult(loaded, null);
+      // Every profile the case applies to, inherited ones included (applicability.ts); --profile selects among them.
+      const selected = (run: ProfileRun): boolean => options.profiles === undefined || options.profiles.includes(run.profile);
+      if (repeat || !loaded.runs.some(selected)) outcome.head = baseResult(loaded, null);
       else if (typeof loaded.data.polarity === "string") outcome.side = loaded.data.polarity;
       if (repeat) continue;
-      for (const [rank, profile] of loaded.data.profiles.entries()) {
-        if (!selected.includes(profile)) continue;
-        const why = unsupported(core, loaded, profile);
+      for (const [rank, run] of loaded.runs.entries()) {
+        if (!selected(run)) continue;
+        run.profile = this.shared.string(run.profile);
+        const why = run.skip ?? unsupported(core, loaded, run.profile);
         if (why !== undefined) {
-          results[rank] = { ...baseResult(loaded, profile), status: "skip", reason: why };
+          results[rank] = { ...baseResult(loaded, run), status: "skip", reason: why };
           continue;
         }
-        pending.push({ loaded, profile, rank, input: stripCase(loaded.data, loaded.area, profile), results });
+        pending.push({ loaded, run, rank, input: stripCase(loaded.data, loaded.area, run.profile, run.inheritedFrom), results });
         if (pending.length >= options.batchSize) await send();
       }
     }

@@ -1,11 +1,15 @@
 /**
  * Clause coverage of a case corpus: for every clause, how many case×profile
- * runs exercise its accepting side and how many its refusing side.
+ * runs exercise its accepting side and how many its refusing side. A clause
+ * counts in every profile it holds in, inherited ones included (spec/index.ts),
+ * and a case in every profile it runs in, inherited ones included
+ * (applicability.ts).
  */
 import type { Spec } from "../spec";
 import type { AreaName } from "../spec/types/generated";
 import { formatProblem } from "../spec/validation/schema-errors";
 import { discoverCaseFiles } from "./discover";
+import { executedRuns } from "./applicability";
 import { polarityIn } from "./case-checks";
 import { loadCaseFile, type LoadedCase } from "./loader";
 import { findContradictions, type Contradiction } from "./soundness";
@@ -60,10 +64,11 @@ export function computeCoverage(spec: Spec, paths: readonly string[], areas?: re
     for (const id of loaded.data.clauses) {
       const coverage = clauses.get(id);
       if (coverage === undefined) continue;
-      for (const profile of loaded.data.profiles) {
+      // Inherited profiles count where the case runs in them (applicability.ts), on the side it takes there.
+      for (const { profile, inheritedFrom } of executedRuns(loaded.runs)) {
         const counts = coverage.byProfile[profile];
         if (counts === undefined) continue;
-        const side = polarityIn(loaded.data, profile) === "accept" ? 0 : 1;
+        const side = polarityIn(loaded.data, profile, inheritedFrom) === "accept" ? 0 : 1;
         counts[side]++;
         if (side === 0) coverage.accept++;
         else coverage.refuse++;

@@ -11,6 +11,7 @@ import { join, relative, resolve, sep } from "node:path";
 import type { Spec } from "../spec";
 import type { Case, Expectation, Outcome, StepObservation } from "../spec/types/generated";
 import type { CaseExecutor } from "../core/interface";
+import { executedRuns, type ProfileRun } from "./applicability";
 import { expectationFor, outcomesOf } from "./case-checks";
 import { compareStep } from "./compare";
 import { discoverCaseFiles } from "./discover";
@@ -84,19 +85,21 @@ function expectationFrom(observed: StepObservation, template: Expectation | unde
 type Judgement = { kind: "kept"; data: Case } | { kind: "notRun" | "claims" };
 
 /**
- * Runs the variant in every profile. It keeps its template's clauses and
+ * Runs the variant in every profile it runs in (inherited ones included). It keeps its template's clauses and
  * polarity only if every expectation of the template still holds of it:
  * the generator cannot read clause sentences, so it keeps only variants that
  * the template's own expectations prove to be on the same side.
  */
 function judgeVariant(variant: LoadedCase, template: Case, executor: CaseExecutor): Judgement {
   const testCase = variant.data;
+  // Every profile the variant runs in, inherited ones included (applicability.ts).
+  const runs = executedRuns(variant.runs);
   const perProfile = new Map<string, StepObservation[]>();
-  for (const profile of testCase.profiles) {
-    const outcome = executor.execute(stripCase(testCase, variant.area, profile));
+  for (const { profile, inheritedFrom } of runs) {
+    const outcome = executor.execute(stripCase(testCase, variant.area, profile, inheritedFrom));
     if (outcome instanceof Promise || outcome.kind !== "observed") return { kind: "notRun" };
     const holds = template.steps.every((step, index) => {
-      const expected = expectationFor(step, profile);
+      const expected = expectationFor(step, profile, inheritedFrom);
       const observed = outcome.steps[index];
       return expected !== undefined && observed !== undefined && compareStep(expected, observed).length === 0;
     });
@@ -105,11 +108,20 @@ function judgeVariant(variant: LoadedCase, template: Case, executor: CaseExecuto
   }
   const steps = testCase.steps.map((step, index) => {
     const { expect: _expect, expectByProfile: _byProfile, ...rest } = step;
-    const byProfile = Object.fromEntries(
-      testCase.profiles.map((profile) => [profile, expectationFrom(perProfile.get(profile)![index]!, expectationFor(step, profile))]),
+    const observedIn = ({ profile, inheritedFrom }: ProfileRun): Outcome =>
+      expectationFrom(perProfile.get(profile)![index]!, expectationFor(step, profile, inheritedFrom));
+    const own = Object.fromEntries(runs.filter((run) => run.inheritedFrom === undefined).map((run) => [run.profile, observedIn(run)]));
+    // An inherited profile gets an expectation of its own only where it differs from its base's.
+    const inherited = Object.fromEntries(
+      runs
+        .filter((run) => run.inheritedFrom !== undefined)
+        .map((run) => [run.profile, observedIn(run)] as const)
+        .filter(([profile, expectation]) => JSON.stringify(expectation) !== JSON.stringify(own[runs.find((run) => run.profile === profile)!.inheritedFrom!])),
     );
-    const distinct = new Set(Object.values(byProfile).map((e) => JSON.stringify(e)));
-    return distinct.size === 1 ? { ...rest, expect: Object.values(byProfile)[0] } : { ...rest, expectByProfile: byProfile };
+    const distinct = new Set(Object.values(own).map((e) => JSON.stringify(e)));
+    const extra = Object.keys(inherited).length > 0;
+    if (distinct.size === 1) return { ...rest, expect: Object.values(own)[0], ...(extra ? { expectByProfile: inherited } : {}) };
+    return { ...rest, expectByProfile: { ...own, ...inherited } };
   });
   return { kind: "kept", data: { ...testCase, steps } as Case };
 }

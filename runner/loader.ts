@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { basename, dirname, relative } from "node:path";
 import { AREAS, type Spec } from "../spec";
 import type { AreaName, Case } from "../spec/types/generated";
+import { profileRuns, type ProfileRun } from "./applicability";
 import { checkCase } from "./case-checks";
 import { caseHash } from "./case-identity";
 import { describeSyntaxError, locatePointer } from "../spec/validation/json-location";
@@ -22,6 +23,8 @@ export interface LoadedCase {
   data: Case;
   /** Content hash of the case as authored (runner/case-identity.ts). */
   hash: string;
+  /** Every profile the case applies to, inheritance included (runner/applicability.ts), in report order. */
+  runs: ProfileRun[];
 }
 
 export interface LoadFailure {
@@ -85,7 +88,7 @@ export function loadCaseData(file: string, data: unknown, spec: Spec): LoadResul
   const area = asArea(folder);
   const problems = checkCase(spec, testCase, area, folder);
   if (problems.length > 0) return { ok: false, file, id, area: folder, problems };
-  return { ok: true, file, area: area as AreaName, data: testCase, hash };
+  return { ok: true, file, area: area as AreaName, data: testCase, hash, runs: profileRuns(spec, testCase, area as AreaName) };
 }
 
 /** How results name a file: relative to the working directory when inside it, else as given. */

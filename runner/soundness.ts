@@ -5,6 +5,7 @@
  * file is named after its id, so a result's id leads to its file and back.
  */
 import type { Expectation, Outcome, Value } from "../spec/types/generated";
+import { executedRuns } from "./applicability";
 import { outcomesOf } from "./case-checks";
 import { basename } from "node:path";
 import { expectationFor, inputKey } from "./case-identity";
@@ -59,13 +60,14 @@ function expectationConflict(a: Expectation, b: Expectation): string | undefined
   return first;
 }
 
+/** Compares the expectations of every profile a case runs in, inherited ones included (applicability.ts). */
 export function findContradictions(cases: readonly LoadedCase[]): Contradiction[] {
-  const byInput = new Map<string, { loaded: LoadedCase; profile: string }[]>();
+  const byInput = new Map<string, { loaded: LoadedCase; profile: string; inheritedFrom?: string }[]>();
   for (const loaded of cases) {
-    for (const profile of loaded.data.profiles) {
+    for (const { profile, inheritedFrom } of executedRuns(loaded.runs)) {
       const key = inputKey(loaded.data, profile);
       const group = byInput.get(key) ?? [];
-      group.push({ loaded, profile });
+      group.push({ loaded, profile, ...(inheritedFrom === undefined ? {} : { inheritedFrom }) });
       byInput.set(key, group);
     }
   }
@@ -77,8 +79,8 @@ export function findContradictions(cases: readonly LoadedCase[]): Contradiction[
         const b = group[j]!;
         const steps = a.loaded.data.steps;
         for (let step = 0; step < steps.length; step++) {
-          const left = expectationFor(steps[step]!, a.profile);
-          const right = expectationFor(b.loaded.data.steps[step]!, b.profile);
+          const left = expectationFor(steps[step]!, a.profile, a.inheritedFrom);
+          const right = expectationFor(b.loaded.data.steps[step]!, b.profile, b.inheritedFrom);
           const field = left && right ? expectationConflict(left, right) : undefined;
           if (field === undefined) continue;
           contradictions.push({

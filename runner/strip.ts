@@ -18,11 +18,15 @@ function observeRequest(expectation: Expectation | undefined): StepInput["observ
   return log ? { state, log } : { state };
 }
 
-/** The case for one profile, as sent to a core (defaults already filled in by the loader). */
-export function stripCase(testCase: Case, area: AreaName, profile: string): CaseInput {
+/**
+ * The case for one profile, as sent to a core (defaults already filled in by
+ * the loader); `inheritedFrom` for a profile the case applies to through its
+ * `basedOn` (runner/applicability.ts).
+ */
+export function stripCase(testCase: Case, area: AreaName, profile: string, inheritedFrom?: string): CaseInput {
   const steps = testCase.steps.map((step) => {
     const input = { op: step.op, ...("args" in step ? { args: step.args } : {}) } as StepInput;
-    const observe = observeRequest(expectationFor(step, profile));
+    const observe = observeRequest(expectationFor(step, profile, inheritedFrom));
     return observe === undefined ? input : { ...input, observe };
   });
   return { id: testCase.id, area, profile, config: testCase.config as CaseInput["config"], steps };

@@ -4,7 +4,8 @@
  *   import { conformanceSuite } from "hvabi/vitest";
  *   conformanceSuite({ core: "./my-core.ts" });
  *
- * One test per case and profile, named by the case id; a failure lists, per
+ * One test per case and profile (inherited profiles included, runner/applicability.ts),
+ * named by the case id; a failure lists, per
  * step, what was expected and what was observed. Vitest is ESM-only, so this
  * entry point is an ES module over hvabi's CommonJS modules.
  */
@@ -14,6 +15,7 @@ import { inProcessCore } from "../core/adapters/in-process.js";
 import { loadSpec } from "../spec/index.js";
 import { defaultCasesDir } from "../spec/paths.js";
 import { formatProblem } from "../spec/validation/schema-errors.js";
+import type { ProfileRun } from "./applicability.js";
 import { expectationFor } from "./case-checks.js";
 import { compareStep, type Mismatch } from "./compare.js";
 import { discoverCaseFiles } from "./discover.js";
@@ -70,8 +72,9 @@ function isCore(core: Core | CaseExecutor): core is Core {
   return typeof (core as Core).run === "function";
 }
 
-async function checkCase(core: Core, loaded: LoadedCase, profile: string, skip: (note: string) => void): Promise<void> {
-  const [outcome] = await core.run([stripCase(loaded.data, loaded.area, profile)]);
+async function checkCase(core: Core, loaded: LoadedCase, run: ProfileRun, skip: (note: string) => void): Promise<void> {
+  const { profile, inheritedFrom } = run;
+  const [outcome] = await core.run([stripCase(loaded.data, loaded.area, profile, inheritedFrom)]);
   if (outcome === undefined) throw new Error(`core ${core.description.name} returned no outcome`);
   if (outcome.kind === "skipped") return skip(`skipped by the core: ${outcome.reason}`);
   if (outcome.kind !== "observed") throw new Error(`${outcome.kind}: ${outcome.message}`);
@@ -80,7 +83,7 @@ async function checkCase(core: Core, loaded: LoadedCase, profile: string, skip: 
     throw new Error(`the core returned ${outcome.steps.length} observations for ${steps.length} steps`);
   }
   const compared = steps.map((step, index) => {
-    const expected = expectationFor(step, profile);
+    const expected = expectationFor(step, profile, inheritedFrom);
     if (expected === undefined) throw new Error(`step ${index} has no expectation for ${profile}`);
     return { index, op: step.op, expected, observed: outcome.steps[index]!, mismatches: compareStep(expected, outcome.steps[index]!) };
   });
@@ -130,9 +133,13 @@ export function conformanceSuite(options: ConformanceOptions = {}): void {
       });
     }
     for (const entry of loaded) {
-      for (const profile of entry.data.profiles) {
+      // Every profile the case applies to, inherited ones included (applicability.ts).
+      for (const run of entry.runs) {
+        const { profile } = run;
         if (options.profiles !== undefined && !options.profiles.includes(profile)) continue;
         test(`${entry.data.id} [${profile}]`, async (context) => {
+          // Not run by the spec's own rule (a clause that does not hold in an inherited profile): a skip even in strict mode.
+          if (run.skip !== undefined) return context.skip(run.skip);
           if (core === undefined) throw new Error(`the core did not start: ${startFailure instanceof Error ? startFailure.message : String(startFailure)}`, { cause: startFailure });
           const { description } = core;
           const skip = (note: string): void => {
@@ -141,7 +148,7 @@ export function conformanceSuite(options: ConformanceOptions = {}): void {
           };
           if (!description.areas.includes(entry.area)) return skip(`core ${description.name} does not implement area ${entry.area}`);
           if (!description.profiles.includes(profile)) return skip(`core ${description.name} does not implement profile ${profile}`);
-          await checkCase(core, entry, profile, skip);
+          await checkCase(core, entry, run, skip);
         });
       }
     }

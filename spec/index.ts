@@ -46,14 +46,24 @@ export interface StateKeyMatch {
 }
 
 export interface XenParams {
-  modelled: Record<string, { area: AreaName; kind: "custom" | "bool"; requires?: string }>;
+  modelled: Record<string, { area: AreaName; kind: "custom" | "bool"; requires?: string; requiresChoice?: string }>;
   recognised: string[];
 }
 
+/**
+ * A clause as the spec holds it: `profiles` is every profile it holds in,
+ * inheritance applied — the profiles clauses.json lists, plus each profile
+ * based on one of them (`basedOn`) that covers the clause's area and that
+ * `excludedProfiles` does not name.
+ */
+export type SpecClause = Clause & { area: AreaName };
+
 export interface Spec {
   profiles: Map<string, Profile>;
-  clauses: Map<string, Clause & { area: AreaName }>;
-  clausesByArea: Map<AreaName, (Clause & { area: AreaName })[]>;
+  /** Per profile, the profiles based on it (`basedOn`), in the order of profiles.json. */
+  derivedProfiles: Map<string, string[]>;
+  clauses: Map<string, SpecClause>;
+  clausesByArea: Map<AreaName, SpecClause[]>;
   stateKeys: ObservableKey[];
   /** Per operation, the keys it returns. */
   returnKeys: Map<string, ObservableKey[]>;
@@ -132,21 +142,47 @@ function observableFiles(dir: string): string[] {
   return found.sort();
 }
 
+/** Profiles based on each profile; throws on a `basedOn` that names no profile or one based on another (one level only). */
+function derivedProfilesOf(profiles: ReadonlyMap<string, Profile>): Map<string, string[]> {
+  const derived = new Map<string, string[]>();
+  for (const profile of profiles.values()) {
+    if (profile.basedOn === undefined) continue;
+    const base = profiles.get(profile.basedOn);
+    if (base === undefined) throw new Error(`spec/data/profiles.json: profile ${profile.name} is based on ${profile.basedOn}, which is not a profile`);
+    if (base.basedOn !== undefined) throw new Error(`spec/data/profiles.json: profile ${profile.name} is based on ${base.name}, which is itself based on ${base.basedOn} (one level only)`);
+    derived.set(base.name, [...(derived.get(base.name) ?? []), profile.name]);
+  }
+  return derived;
+}
+
+/** Where a clause holds: the profiles it lists, then those based on them that cover its area and that it does not exclude. */
+function holdingProfiles(clause: Clause, area: AreaName, profiles: ReadonlyMap<string, Profile>, derived: ReadonlyMap<string, string[]>): Clause["profiles"] {
+  const holding: string[] = [...clause.profiles];
+  for (const base of clause.profiles) {
+    for (const name of derived.get(base) ?? []) {
+      if (holding.includes(name) || clause.excludedProfiles?.[name] !== undefined) continue;
+      if (profiles.get(name)?.areas.includes(area)) holding.push(name);
+    }
+  }
+  return holding as Clause["profiles"];
+}
+
 function load(dataDir: string): Spec {
   const profiles = new Map<string, Profile>();
   for (const profile of readJson<ProfileCatalogue>(join(dataDir, "profiles.json")).profiles) {
     profiles.set(profile.name, profile);
   }
+  const derivedProfiles = derivedProfilesOf(profiles);
 
-  const clauses = new Map<string, Clause & { area: AreaName }>();
-  const clausesByArea = new Map<AreaName, (Clause & { area: AreaName })[]>();
+  const clauses = new Map<string, SpecClause>();
+  const clausesByArea = new Map<AreaName, SpecClause[]>();
   const choiceCache = new Map<AreaName, Record<string, unknown>>();
   const dataCache = new Map<string, unknown>();
   for (const area of AREAS) {
     const file = join(dataDir, "areas", area, "clauses.json");
     if (!existsSync(file)) continue;
     const catalogue = readJson<ClauseCatalogue>(file);
-    const list = catalogue.clauses.map((clause) => ({ ...clause, area }));
+    const list = catalogue.clauses.map((clause) => ({ ...clause, profiles: holdingProfiles(clause, area, profiles, derivedProfiles), area }));
     clausesByArea.set(area, list);
     for (const clause of list) clauses.set(clause.id, clause);
   }
@@ -173,6 +209,7 @@ function load(dataDir: string): Spec {
 
   return {
     profiles,
+    derivedProfiles,
     clauses,
     clausesByArea,
     stateKeys,

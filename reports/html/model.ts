@@ -48,6 +48,8 @@ export interface CaseRow {
   file: string;
   area: string;
   profile: string;
+  /** The base profile, for a case that applies to this profile only through its `basedOn`. */
+  inheritedFrom?: string;
   title?: string;
   description?: string;
   clauses: string[];
@@ -114,6 +116,7 @@ function buildCases(columns: readonly LabelledReport[], gate: HtmlModel["gate"])
       // Later columns fill in what earlier ones lack (a report where the file did not load has no title).
       row.title ??= result.title;
       row.polarity ??= result.polarity;
+      row.inheritedFrom ??= result.inheritedFrom;
       if (row.clauses.length === 0 && result.clauses) row.clauses = result.clauses;
       if (row.cells[column] === undefined) row.cells[column] = result;
     }

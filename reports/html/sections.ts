@@ -138,7 +138,7 @@ export function caseList(model: HtmlModel): Markup {
     return html`<tr class="case-row" data-area="${row.area}" data-profile="${row.profile}" data-statuses="${statuses.join(" ")}" data-clauses="${row.clauses.join(" ")}" data-text="${text}">
       ${row.cells.map((cell) => html`<td>${badge(cell?.status)}</td>`)}
       <td><a href="#case-${row.index}">${caseName(row)}</a>${row.baseline ? html` <span class="badge st-skip" title="${row.baseline.reason}">baseline: ${row.baseline.status}</span>` : ""}</td>
-      <td>${row.profile}</td>
+      <td>${row.profile}${row.inheritedFrom ? html` <span class="muted" title="the case lists ${row.inheritedFrom}; it applies to ${row.profile} through its basedOn">from ${row.inheritedFrom}</span>` : ""}</td>
       <td>${row.area}</td>
       <td class="title">${row.title ?? ""}</td>
     </tr>`;
@@ -155,13 +155,20 @@ export function caseList(model: HtmlModel): Markup {
 export function sourceText(source: Source): string {
   if (typeof source === "string") return source;
   if ("seed" in source) return `seed ${source.seed}: “${source.quote}”`;
-  return `${source.repo} ${source.path} ${source.symbol} @ ${source.commit}`;
+  return `${source.repo} ${source.path}${source.lines ? `:${source.lines}` : ""} ${source.symbol} @ ${source.commit}`;
+}
+
+/** GitHub's anchor for the first range of a source's lines (`3005-3046` → `#L3005-L3046`). */
+function linesAnchor(lines: string | undefined): string {
+  const first = /^([0-9]+)(?:-([0-9]+))?/.exec(lines ?? "");
+  if (first === null) return "";
+  return first[2] === undefined ? `#L${first[1]}` : `#L${first[1]}-L${first[2]}`;
 }
 
 function sourceItem(source: Source): Markup {
   if (typeof source === "object" && "repo" in source) {
     // The schema restricts repo and commit to safe characters; the path is percent-encoded segment by segment.
-    const href = `https://github.com/${source.repo}/blob/${source.commit}/${source.path.split("/").map(encodeURIComponent).join("/")}`;
+    const href = `https://github.com/${source.repo}/blob/${source.commit}/${source.path.split("/").map(encodeURIComponent).join("/")}${linesAnchor(source.lines)}`;
     return html`<li><a href="${href}" rel="noreferrer">${sourceText(source)}</a></li>`;
   }
   return html`<li>${sourceText(source)}</li>`;
@@ -173,6 +180,9 @@ function clauseBlock(id: string, clause: SpecClause | undefined): Markup {
     <h4>${id} <span class="muted">(${clause.area}; holds in ${clause.profiles.join(", ")})</span></h4>
     <p class="sentence">${clause.sentence}</p>
     <ul class="sources">${clause.sources.map(sourceItem)}</ul>
+    ${Object.entries(clause.excludedProfiles ?? {}).flatMap(([profile, exclusion]) =>
+      exclusion === undefined ? [] : [html`<p class="note">Does not hold in ${profile}: ${exclusion.reason}.</p><ul class="sources">${exclusion.sources.map(sourceItem)}</ul>`],
+    )}
     ${clause.note ? html`<p class="note">${clause.note}</p>` : ""}
   </div>`;
 }
@@ -228,7 +238,7 @@ function caseView(row: CaseRow, model: HtmlModel, clauses: ReadonlyMap<string, S
       <dt>case</dt><dd><code>${caseName(row)}</code></dd>
       <dt>file</dt><dd><code>${row.file}</code></dd>
       <dt>area</dt><dd>${row.area}</dd>
-      <dt>profile</dt><dd>${row.profile}</dd>
+      <dt>profile</dt><dd>${row.profile}${row.inheritedFrom ? html` (the case lists ${row.inheritedFrom}, which ${row.profile} is based on: its expectations, unless the case gives ${row.profile} its own)` : ""}</dd>
       ${row.polarity ? html`<dt>polarity</dt><dd>${row.polarity}</dd>` : ""}
       ${row.baseline ? html`<dt>baseline</dt><dd>expected ${row.baseline.status}: ${row.baseline.reason}${row.baseline.issue ? html` (${issueLink(row.baseline.issue)})` : ""}</dd>` : ""}
     </dl>

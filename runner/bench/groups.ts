@@ -1,7 +1,8 @@
 /**
  * What `hvabi bench` measures: the cases of each area, and the cases that end
- * with each operation, every case once in each of its profiles, expectations
- * stripped. Every core is given the same inputs.
+ * with each operation, every case once in each of the profiles it lists (and
+ * in a profile it inherits when --profile names it), expectations stripped.
+ * Every core is given the same inputs.
  */
 import type { Spec } from "../../spec";
 import type { CaseInput, CoreDescription } from "../../core/interface";
@@ -9,6 +10,7 @@ import type { PerfGroup } from "../../spec/types/generated";
 import { discoverCaseFiles } from "../discover";
 import { loadCaseFile } from "../loader";
 import { compareFileNames } from "../../spec/results";
+import { executedRuns } from "../applicability";
 import { stripCase } from "../strip";
 
 export interface BenchGroup {
@@ -49,9 +51,10 @@ export function benchCorpus(spec: Spec, paths: readonly string[], profiles: read
       continue;
     }
     const last = loaded.data.steps[loaded.data.steps.length - 1]!.op;
-    for (const profile of loaded.data.profiles) {
-      if (profiles !== undefined && !profiles.includes(profile)) continue;
-      const input = stripCase(loaded.data, loaded.area, profile);
+    // The profiles the case lists; a profile it inherits (applicability.ts) only when --profile names it.
+    for (const { profile, inheritedFrom } of executedRuns(loaded.runs)) {
+      if (profiles === undefined ? inheritedFrom !== undefined : !profiles.includes(profile)) continue;
+      const input = stripCase(loaded.data, loaded.area, profile, inheritedFrom);
       add("area", loaded.area, input);
       add("operation", last, input);
       inputs++;

@@ -372,6 +372,7 @@ export type Errno1 =
   | "EOVERFLOW"
   | "EOPNOTSUPP"
   | "ERESTART";
+export type Source = string | SeedQuote | CodeSource;
 export type BitNames = string[];
 /**
  * A negative hypercall or ioctl return, by name. Numbers are in spec/data/errno.json.
@@ -405,7 +406,6 @@ export type Errno2 =
  * An ABI area; also the name of the cases/ folder holding its cases.
  */
 export type AreaName = "gnttab" | "smap" | "pte" | "cr4" | "ptshare" | "crpin";
-export type Source = string | SeedQuote | CodeSource;
 /**
  * PV_CR4_GUEST_VISIBLE_MASK: bits of Xen's own CR4 copied into every PV guest's CR4 view.
  */
@@ -486,6 +486,10 @@ export type BitNames15 = string[];
  * CR0 bits cleared on SMM entry (CR4 and, for long-mode-capable guests, EFER become 0).
  */
 export type BitNames16 = string[];
+/**
+ * A profile declared in spec/data/profiles.json.
+ */
+export type ProfileName1 = string;
 /**
  * The hvabi core protocol, version 1: one JSON object per line over the core's stdin (requests) and stdout (responses). The runner sends `start`; the core answers `hello`. Then the runner sends `run` requests, each a batch of cases, and the core answers one `result` per case, in order. Finally the runner sends `stop` and the core exits with status 0. stderr is free-form diagnostics, kept in the report. See docs/protocol.md.
  */
@@ -661,7 +665,7 @@ export interface Case {
    */
   clauses: [ClauseId, ...ClauseId[]];
   /**
-   * Which side of its clauses the case exercises. `accept`: the operation under test is accepted or takes effect. `refuse`: it is refused, fails, faults or is ignored. A case whose outcome differs between profiles may give the side per profile (naming exactly the case's profiles). Coverage asks every clause for both sides.
+   * Which side of its clauses the case exercises. `accept`: the operation under test is accepted or takes effect. `refuse`: it is refused, fails, faults or is ignored. A case whose outcome differs between profiles may give the side per profile (naming exactly the case's profiles, and optionally profiles based on them, which otherwise take their base's side). Coverage asks every clause for both sides.
    */
   polarity:
     | Polarity
@@ -669,11 +673,17 @@ export interface Case {
         [k: string]: Polarity;
       };
   /**
-   * The profiles this case applies to; it runs once in each.
+   * The profiles this case applies to; it runs once in each, and once in each profile based on one of them (`basedOn` in spec/data/profiles.json) unless `excludedProfiles` names it or a cited clause does not hold there.
    *
    * @minItems 1
    */
   profiles: [ProfileName, ...ProfileName[]];
+  /**
+   * Profiles based on one the case lists that the case does not apply to, each with the reason (reported as the reason of the `skip`).
+   */
+  excludedProfiles?: {
+    [k: string]: string | undefined;
+  };
   config: Config;
   /**
    * @minItems 1
@@ -992,7 +1002,7 @@ export interface Outcome {
   log?: LogEntry[];
 }
 /**
- * Expectations per profile, for a step whose outcome differs between profiles. Must name every profile the case applies to.
+ * Expectations per profile, for a step whose outcome differs between profiles. Without `expect`, it names every profile the case lists; it may also name a profile based on one of them (`basedOn`), whose expectation it then replaces (with `expect`, it names only such profiles).
  */
 export interface ExpectationByProfile {
   [k: string]: Expectation;
@@ -1936,6 +1946,23 @@ export interface Cr4ChoiceCatalogue {
 }
 export interface Cr4Choices {
   toolstackAllowList: ToolstackAllowList;
+  /**
+   * Features of spec/data/xen/featureset.json this profile's Xen does not know: no guest is offered them, so the HVM CR4 and EFER bits they gate (spec/data/areas/cr4/abi.json) are invalid and their CPUID flags read clear.
+   */
+  unknownFeatures: string[];
+  /**
+   * What each choice's value rests on, by choice name: code read at a commit (with its lines) or facts. A profile based on another gives sources for every value that differs from its base's.
+   */
+  sources?: {
+    /**
+     * @minItems 1
+     */
+    [k: string]: [Source, ...Source[]] | undefined;
+  };
+  /**
+   * Where the values come from, in words.
+   */
+  note?: string;
 }
 /**
  * Whether the toolstack can nominate a domain whose kernel controls extra CR4 bits (seed 002), and which bits it may nominate, each offered only when the domain's CPUID policy can have its feature.
@@ -1949,6 +1976,26 @@ export interface ToolstackAllowList {
 export interface GatedBit {
   bit: string;
   anyFeature: string[];
+}
+/**
+ * A seed thread and the sentence the clause builds on.
+ */
+export interface SeedQuote {
+  seed: string;
+  quote: string;
+}
+/**
+ * Source code read to settle a detail the facts leave open.
+ */
+export interface CodeSource {
+  repo: string;
+  path: string;
+  symbol: string;
+  commit: string;
+  /**
+   * The lines read, at that commit (`3005-3046`).
+   */
+  lines?: string;
 }
 /**
  * Per profile, the CR-pinning revision the reference core implements: MSR numbers, feature bit, write/read rules, enforcement, RSM, reset, nested and guest-kernel behaviour (cr-pinning-and-x86-facts section A). MSR numbers and the feature bit live here only: they collide with MSRs merged KVM uses for other features (fact 5).
@@ -2088,6 +2135,23 @@ export interface GnttabChoices {
     x86_64: GnttabDefaults;
     arm64: GnttabDefaults;
   };
+  /**
+   * A GNTTABOP_copy of zero bytes. `ignored`: it succeeds at once, without looking at its domains, grants or offsets (gnttab_copy_one() since Xen 4.19). `checked`: it is checked like any other copy (domains locked, both buffers claimed, offsets range-checked) and copies nothing.
+   */
+  zeroLengthCopy: "ignored" | "checked";
+  /**
+   * What each choice's value rests on, by choice name: code read at a commit (with its lines) or facts. A profile based on another gives sources for every value that differs from its base's.
+   */
+  sources?: {
+    /**
+     * @minItems 1
+     */
+    [k: string]: [Source, ...Source[]] | undefined;
+  };
+  /**
+   * Where the values come from, in words.
+   */
+  note?: string;
 }
 export interface GnttabBooleanElement {
   name: "transitive" | "transfer";
@@ -2126,6 +2190,23 @@ export interface PteChoices {
    * What happens to a GLOBAL bit the guest supplies on a 64-bit PV kernel mapping: `kept` (Xen only refrains from adding it) or `cleared`.
    */
   kernelMappingGlobal: "kept" | "cleared";
+  /**
+   * How the debug-build `Bad L1 flags <flags>` message prints the refused flags: printf `%#x` (with `0x`) or `%x` (bare hex digits). L2-L4 messages print `%x` in every profile.
+   */
+  badL1FlagsFormat: "%#x" | "%x";
+  /**
+   * What each choice's value rests on, by choice name: code read at a commit (with its lines) or facts. A profile based on another gives sources for every value that differs from its base's.
+   */
+  sources?: {
+    /**
+     * @minItems 1
+     */
+    [k: string]: [Source, ...Source[]] | undefined;
+  };
+  /**
+   * Where the values come from, in words.
+   */
+  note?: string;
 }
 /**
  * Per profile, the page-table sharing ABI choices the reference core is parameterised by.
@@ -2155,6 +2236,23 @@ export interface PtshareChoices {
    * `allowed`: a 32-bit PV L2 may be referenced from several L3 entries, except the Xen-private slot-3 L2 (F4). `refused`: an L2 may be referenced from one L3 entry only.
    */
   pv32L2Sharing: "allowed" | "refused";
+  /**
+   * Types of spec/data/areas/ptshare/elf-notes.json this profile's libelf does not know: it logs them as unknown and ignores them, like any type outside the catalogue.
+   */
+  unknownElfNotes: number[];
+  /**
+   * What each choice's value rests on, by choice name: code read at a commit (with its lines) or facts. A profile based on another gives sources for every value that differs from its base's.
+   */
+  sources?: {
+    /**
+     * @minItems 1
+     */
+    [k: string]: [Source, ...Source[]] | undefined;
+  };
+  /**
+   * Where the values come from, in words.
+   */
+  note?: string;
 }
 export interface ExtraElfNote {
   type: number;
@@ -2191,6 +2289,23 @@ export interface SmapChoices {
    * A 32-bit PV guest that writes CR4 with SMAP set is deemed SMAP-aware for the rest of its life; compat and fixup stop applying to it.
    */
   smapAwareness: boolean;
+  /**
+   * Xen has FRED support: the boolean parameter `fred`, FRED use on a CPU with it (by default on AMD outside the PV shim), and what that use implies (32-bit PV off, shadow stacks on by default, CR4.FRED). false: `fred` is an unknown parameter and Xen never uses FRED.
+   */
+  fred: boolean;
+  /**
+   * What each choice's value rests on, by choice name: code read at a commit (with its lines) or facts. A profile based on another gives sources for every value that differs from its base's.
+   */
+  sources?: {
+    /**
+     * @minItems 1
+     */
+    [k: string]: [Source, ...Source[]] | undefined;
+  };
+  /**
+   * Where the values come from, in words.
+   */
+  note?: string;
 }
 /**
  * The normative clauses of one area (spec/data/areas/<area>/clauses.json).
@@ -2210,11 +2325,17 @@ export interface Clause {
    */
   sentence: string;
   /**
-   * The profiles in which this clause holds.
+   * The profiles in which this clause holds; it holds also in every profile based on one of them (`basedOn`) that `excludedProfiles` does not name.
    *
    * @minItems 1
    */
   profiles: [ProfileName, ...ProfileName[]];
+  /**
+   * Profiles based on one this clause lists (`basedOn` in spec/data/profiles.json) in which it does not hold, each with why and what says so. Without an entry here a clause listing a base holds in every profile based on it. A case citing the clause does not run in an excluded profile through inheritance: it is reported as `skip` with this reason.
+   */
+  excludedProfiles?: {
+    [k: string]: ProfileExclusion | undefined;
+  };
   /**
    * @minItems 1
    */
@@ -2228,21 +2349,15 @@ export interface Clause {
    */
   covers?: BitCoverage[];
 }
-/**
- * A seed thread and the sentence the clause builds on.
- */
-export interface SeedQuote {
-  seed: string;
-  quote: string;
-}
-/**
- * Source code read to settle a detail the facts leave open.
- */
-export interface CodeSource {
-  repo: string;
-  path: string;
-  symbol: string;
-  commit: string;
+export interface ProfileExclusion {
+  /**
+   * Why the clause does not hold there, in a few words (it ends up in the skip reason of every case it stops): `Xen 4.17 has no FRED`.
+   */
+  reason: string;
+  /**
+   * @minItems 1
+   */
+  sources: [Source, ...Source[]];
 }
 export interface BitCoverage {
   register: "pte" | "cr0" | "cr4";
@@ -2930,7 +3045,7 @@ export interface PerfDiffSettings {
   slowdownPercent: number;
 }
 /**
- * Declared sets of ABI choices. A profile covers some areas; its choices per area live in spec/data/areas/<area>/choices.json.
+ * Declared sets of ABI choices. A profile covers some areas; its choices per area live in spec/data/areas/<area>/choices.json. A profile may be based on another (`basedOn`), inheriting its cases and clauses.
  */
 export interface ProfileCatalogue {
   $schema?: string;
@@ -2944,6 +3059,7 @@ export interface Profile {
   title: string;
   description: string;
   hypervisor: "xen" | "kvm" | "xen+kvm";
+  basedOn?: ProfileName1;
   /**
    * @minItems 1
    */
@@ -3232,6 +3348,10 @@ export interface CaseResult {
   clauses?: string[];
   polarity?: "accept" | "refuse";
   /**
+   * For a case that applies to this result's profile only through the profile's `basedOn`: the base profile the case lists.
+   */
+  inheritedFrom?: string;
+  /**
    * Content hash of the normalised case (configuration and steps).
    */
   hash?: string;
@@ -3410,6 +3530,10 @@ export interface XenParam {
    * A Kconfig option without which the parameter does not exist.
    */
   requires?: string;
+  /**
+   * A boolean choice of the owning area (spec/data/areas/<area>/choices.json) without which the parameter does not exist in a profile: that profile's Xen has no such parameter, and prints param-unknown.
+   */
+  requiresChoice?: string;
 }
 /**
  * spec/data/xen/physical-memory.json: the host physical address map of the case model (which machine frames are RAM, where the MMIO a domain with I/O resources may map lives).

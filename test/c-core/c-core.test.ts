@@ -242,12 +242,13 @@ describe("the runner with the C core as an exec: core", () => {
     expect(run.status, run.stdout + run.stderr).toBe(0);
     const report = JSON.parse(readFileSync(join(reportDir, "report.json"), "utf8")) as {
       core: { name: string };
-      results: { id: string | null; area: string | null; status: string; reason?: string }[];
+      results: { id: string | null; profile: string | null; area: string | null; status: string; reason?: string }[];
     };
     expect(report.core.name).toBe("hvabi-c-core");
     const implemented = new Set(["gnttab", "crpin"]);
+    // It does not implement xen-4.17: the cases applying there are skipped, also in its areas.
     const unexpected = report.results.filter((r) =>
-      implemented.has(r.area ?? "") ? r.status !== "pass" : r.status !== "skip" || !r.reason,
+      implemented.has(r.area ?? "") && r.profile !== "xen-4.17" ? r.status !== "pass" : r.status !== "skip" || !r.reason,
     );
     expect(unexpected.map((r) => `${r.id}: ${r.status} ${r.reason ?? ""}`)).toEqual([]);
     expect(report.results.filter((r) => r.area === "gnttab").length).toBeGreaterThan(300);

@@ -42,6 +42,28 @@ describe("hvabi/vitest in a user's project", () => {
     expect(status).toBe(0);
   }, 120_000);
 
+  it("runs a case in the profiles it inherits, and skips one whose clause does not hold there, even when strict", () => {
+    const physinfo = {
+      id: "gnttab.user.inherited", title: "physinfo offers v2 by default", clauses: ["GNTTAB-PHYSINFO-CAPS"], polarity: "accept",
+      profiles: ["xen-4.22"], config: {}, steps: [{ op: "physinfo", expect: { result: "ok", returns: { "cap.gnttab_v2": true } } }],
+    };
+    const fred = {
+      id: "smap.user.fred", title: "Xen uses FRED on an AMD CPU with it", clauses: ["SMAP-CET-FRED-USE"], polarity: "accept",
+      profiles: ["xen-4.22"], config: { cpu: { vendor: "amd", features: { fred: true } } }, steps: [{ op: "boot", expect: { result: "ok", state: { "xen.fred": true } } }],
+    };
+    const dir = userProject(
+      'import { conformanceSuite } from "hvabi/vitest";\nconformanceSuite({ paths: ["cases"], name: "mine", strict: true });\n',
+      { "gnttab/inherited.json": physinfo, "smap/fred.json": fred },
+    );
+    const { status, output } = runVitest(dir);
+    expect(output).toMatch(/✓ .*mine > gnttab\.user\.inherited \[xen-4\.22\]/);
+    expect(output).toMatch(/✓ .*mine > gnttab\.user\.inherited \[xen-4\.17\]/);
+    expect(output).toMatch(/✓ .*mine > smap\.user\.fred \[xen-4\.22\]/);
+    expect(output).toMatch(/↓ .*mine > smap\.user\.fred \[xen-4\.17\]/);
+    expect(output).toMatch(/Tests +3 passed \| 1 skipped/);
+    expect(status).toBe(0);
+  }, 120_000);
+
   it("fails with expected versus observed per step when a case disagrees with the core", () => {
     const wrong = {
       id: "gnttab.user.wrong", title: "a deliberately wrong expectation", clauses: ["GNTTAB-PHYSINFO-CAPS"], polarity: "refuse",

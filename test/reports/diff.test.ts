@@ -21,12 +21,13 @@ describe("hvabi diff", () => {
     expect(new Set(forward.stdout.match(CASE_IDS))).toEqual(new Set(["gnttab.fixture.override-ignores-bootloader"]));
     expect(forward.stdout).toMatch(/NEWLY FAILING\s+REGRESSION gnttab\.fixture\.override-ignores-bootloader \[xen-4\.22\] \(pass → fail\)/);
     expect(forward.stdout).toMatch(/NEWLY FAILING\s+REGRESSION gnttab\.fixture\.override-ignores-bootloader \[seed-proposals\] \(pass → fail\)/);
-    expect(forward.stdout).toContain("2 regressions; 2 newly failing; 12 unchanged");
+    expect(forward.stdout).toMatch(/NEWLY FAILING\s+REGRESSION gnttab\.fixture\.override-ignores-bootloader \[xen-4\.17\] \(pass → fail\)/);
+    expect(forward.stdout).toContain("3 regressions; 3 newly failing; 19 unchanged");
     expect(forward.status).toBe(1);
 
     const backward = runCli(["diff", "new/report.json", "old/report.json", "--format", "markdown"], { cwd: dir });
     expect(new Set(backward.stdout.match(CASE_IDS))).toEqual(new Set(["gnttab.fixture.override-ignores-bootloader"]));
-    expect(backward.stdout).toMatch(/^## hvabi diff: ✅ no regression; 2 newly passing; 12 unchanged/);
+    expect(backward.stdout).toMatch(/^## hvabi diff: ✅ no regression; 3 newly passing; 19 unchanged/);
     expect(backward.stdout).toContain("- gnttab.fixture.override-ignores-bootloader \\[xen-4.22\\]: fail → pass");
     expect(backward.status).toBe(0);
   });

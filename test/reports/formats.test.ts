@@ -33,8 +33,8 @@ let report: Report;
 beforeAll(async () => {
   // Every format starts from a report.json on disk, as `hvabi report` reads it.
   report = readReport(writeReport(tempDir(), await runFixtures([BROKEN, CORPUS], { detail: "all" })));
-  // The fixture run has what every format must handle: passes, a failure, invalid files.
-  expect(report.counts).toMatchObject({ fail: 1, error: 3 });
+  // The fixture run has what every format must handle: passes, a failure (in xen-4.22 and, inherited, in xen-4.17), invalid files.
+  expect(report.counts).toMatchObject({ fail: 2, error: 3 });
 });
 
 describe("JUnit XML", () => {
@@ -81,14 +81,17 @@ describe("JUnit XML", () => {
 describe("Markdown summary", () => {
   it("gives the verdict, the counts, the failures with expected versus observed, and escapes case strings", () => {
     const markdown = renderMarkdown(labelled(report));
-    expect(markdown).toMatch(/^## hvabi: ❌ 4 results did not pass/);
-    expect(markdown).toContain("| hvabi-reference 0.1.0 | 16 | 12 | 1 | 3 | · | · | · | · |");
+    expect(markdown).toMatch(/^## hvabi: ❌ 5 results did not pass/);
+    expect(markdown).toContain("| hvabi-reference 0.1.0 | 24 | 19 | 2 | 3 | · | · | · | · |");
     expect(markdown).toContain("<summary>❌ fail · gnttab.fixture.known-bug [xen-4.22]");
+    // The same case in xen-4.17, which it applies to through xen-4.17's basedOn: the account names the base.
+    expect(markdown).toContain("fail: test/fixtures/corpus/gnttab/known-bug.json [xen-4.17 (from xen-4.22)]");
     expect(markdown).toContain('expected: {"result":"ok","log":[],"state":{"xen.gnttab.maxVersion":3}}');
   });
 
   it("leads with unexpected results when judged against a baseline", () => {
-    const verdict = judgeAgainstBaseline(report, { baselineVersion: 1, entries: [{ id: "gnttab.fixture.known-bug", profile: "xen-4.22", status: "fail", reason: "tracked bug", issue: "BUG-1" }] });
+    const entries = ["xen-4.22", "xen-4.17"].map((profile) => ({ id: "gnttab.fixture.known-bug", profile, status: "fail" as const, reason: "tracked bug", issue: "BUG-1" }));
+    const verdict = judgeAgainstBaseline(report, { baselineVersion: 1, entries });
     const markdown = renderMarkdown(labelled(report), { gate: { verdict, baseline: "baseline.json" } });
     expect(markdown).toMatch(/^## hvabi: ❌ 3 unexpected results \(3 new failures\)/);
     expect(markdown).toContain("- ❌ **new failure** gnttab.fixture.missing-steps");
@@ -126,6 +129,7 @@ describe("GitHub annotations", () => {
       baselineVersion: 1,
       entries: [
         { id: "gnttab.fixture.known-bug", profile: "xen-4.22", status: "fail", reason: "tracked" },
+        { id: "gnttab.fixture.known-bug", profile: "xen-4.17", status: "fail", reason: "tracked" },
         { id: "gnttab.fixture.missing-steps", profile: null, status: "error", reason: "on purpose" },
         { id: "gnttab.fixture.transitive-equals-0", profile: null, status: "error", reason: "on purpose" },
         { id: "gnttab.fixture.gone", profile: "xen-4.22", status: "fail", reason: "was removed" },

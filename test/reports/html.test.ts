@@ -94,11 +94,12 @@ describe("matrix and case rows", () => {
   });
 
   it("marks rows the baseline expects", () => {
-    const verdict = judgeAgainstBaseline(gnttab, { baselineVersion: 1, entries: [{ id: "gnttab.fixture.known-bug", profile: "xen-4.22", status: "fail", reason: "tracked", issue: "https://example.org/1" }] });
+    const entries = ["xen-4.22", "xen-4.17"].map((profile) => ({ id: "gnttab.fixture.known-bug", profile, status: "fail" as const, reason: "tracked", issue: "https://example.org/1" }));
+    const verdict = judgeAgainstBaseline(gnttab, { baselineVersion: 1, entries });
     const page = renderHtml(labelled(gnttab), fixtureHtmlSpec(), { gate: { verdict, baseline: "baseline.json" } });
     expect(page).toContain("baseline: fail");
     expect(page).toContain('expected fail: tracked (<a href="https://example.org/1" rel="noreferrer">https://example.org/1</a>)');
-    expect(page).toContain("as expected: 1 expected result, no unexpected result");
+    expect(page).toContain("as expected: 2 expected results, no unexpected result");
   });
 });
 

@@ -61,6 +61,48 @@ describe("spec data", () => {
     }
   });
 
+  it("bases a profile only on a profile based on none, covering no area its base lacks choices for", () => {
+    const spec = loadSpec();
+    for (const profile of spec.profiles.values()) {
+      if (profile.basedOn === undefined) continue;
+      const base = spec.profiles.get(profile.basedOn);
+      expect(base, `${profile.name} is based on ${profile.basedOn}`).toBeDefined();
+      expect(base?.basedOn, `${profile.basedOn}, a base, is based on nothing`).toBeUndefined();
+      expect(profile.hypervisor, `${profile.name} runs on its base's hypervisor`).toBe(base?.hypervisor);
+    }
+  });
+
+  it("excludes from a clause only profiles based on one it lists and not listed by it", () => {
+    const spec = loadSpec();
+    for (const area of spec.clausesByArea.keys()) {
+      const listed = (readJson(join(specDataDir(), "areas", area, "clauses.json")) as { clauses: { id: string; profiles: string[]; excludedProfiles?: Record<string, unknown> }[] }).clauses;
+      for (const clause of listed) {
+        for (const name of Object.keys(clause.excludedProfiles ?? {})) {
+          const base = spec.profiles.get(name)?.basedOn;
+          expect(base !== undefined && clause.profiles.includes(base) && !clause.profiles.includes(name), `${clause.id} excludes ${name}`).toBe(true);
+          expect(spec.clauses.get(clause.id)?.profiles, `${clause.id} does not hold in ${name}`).not.toContain(name);
+        }
+      }
+    }
+  });
+
+  it("cites sources for every choice a derived profile makes differently from its base", () => {
+    const spec = loadSpec();
+    for (const profile of spec.profiles.values()) {
+      if (profile.basedOn === undefined) continue;
+      for (const area of profile.areas) {
+        const own = spec.choices(area)[profile.name] as Record<string, unknown> | undefined;
+        const base = spec.choices(area)[profile.basedOn] as Record<string, unknown> | undefined;
+        if (own === undefined || base === undefined) continue;
+        const sources = (own.sources ?? {}) as Record<string, unknown[]>;
+        for (const [choice, value] of Object.entries(own)) {
+          if (choice === "sources" || choice === "note" || JSON.stringify(value) === JSON.stringify(base[choice])) continue;
+          expect(sources[choice]?.length ?? 0, `${profile.name} ${area} ${choice} differs from ${profile.basedOn}: cite its sources`).toBeGreaterThan(0);
+        }
+      }
+    }
+  });
+
   it("lists every operation of every ops-*.schema.json in step.schema.json", () => {
     const step = readJson(join(specDir(), "step.schema.json")) as { oneOf: { $ref: string }[] };
     const listed = step.oneOf.map((entry) => entry.$ref).sort();

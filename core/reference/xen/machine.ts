@@ -4,7 +4,7 @@
  * operations in through {@link XenArea}.
  */
 import type { AreaName, Config, DomainConfig, Errno, LogEntry, Values } from "../../../spec/types/generated";
-import { matchStateKey, type Spec, type XenParams } from "../../../spec";
+import { matchStateKey, profileChoices, type Spec, type XenParams } from "../../../spec";
 import type { StepInput } from "../../interface";
 import { parseHex } from "../../hex";
 import type { Observation, StateRead } from "../observe";
@@ -139,7 +139,10 @@ export class XenMachine {
 
   private applyOption(option: ParsedOption): void {
     const declared = this.params.modelled[option.name];
-    const available = declared !== undefined && (declared.requires === undefined || this.kconfig(declared.requires));
+    const available =
+      declared !== undefined &&
+      (declared.requires === undefined || this.kconfig(declared.requires)) &&
+      (declared.requiresChoice === undefined || this.profileHasChoice(declared.area, declared.requiresChoice));
     if (!available) {
       if (!this.params.recognised.includes(option.name)) this.print({ msg: "param-unknown", param: option.key });
       return;
@@ -158,6 +161,13 @@ export class XenMachine {
       if (parsed >= 0) this.boolSetter(option.name)(this, !option.negated !== (parsed === 0));
     }
     if (rc !== 0) this.print({ msg: "param-invalid", param: printedKey, value: printedValue(option), rc });
+  }
+
+  /** Whether the profile turns on a boolean choice of an area (a parameter its Xen has only then, `requiresChoice`). */
+  private profileHasChoice(area: AreaName, choice: string): boolean {
+    const value = profileChoices<Record<string, unknown>>(this.spec, area, this.profile)[choice];
+    if (typeof value !== "boolean") throw new Error(`spec/data/xen-params.json: ${area} choice ${choice} of profile ${this.profile} is not a boolean`);
+    return value;
   }
 
   private customHandler(name: string): CustomParamHandler {

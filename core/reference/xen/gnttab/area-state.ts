@@ -1,3 +1,5 @@
+import type { GnttabChoices } from "../../../../spec/types/generated";
+import { profileChoices } from "../../../../spec";
 import type { XenMachine } from "../machine";
 import type { GnttabOptions } from "./options";
 
@@ -7,3 +9,6 @@ export const GNTTAB = "gnttab";
 export function gnttabOptions(machine: XenMachine): GnttabOptions {
   return machine.options.get(GNTTAB) as GnttabOptions;
 }
+
+/** The profile's grant-table choices (spec/data/areas/gnttab/choices.json). */
+export const gnttabChoices = (machine: XenMachine): GnttabChoices => profileChoices<GnttabChoices>(machine.spec, "gnttab", machine.profile);

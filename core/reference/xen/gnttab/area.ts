@@ -1,9 +1,8 @@
 /** The grant-table area plugged into the Xen machine. */
-import type { DomainConfig, Errno, GnttabAbi, GnttabChoices, Value } from "../../../../spec/types/generated";
-import { profileChoices } from "../../../../spec";
+import type { DomainConfig, Errno, GnttabAbi, Value } from "../../../../spec/types/generated";
 import { parseHex, toHex } from "../../../hex";
 import type { StateReader, XenArea, XenMachine } from "../machine";
-import { GNTTAB, gnttabOptions } from "./area-state";
+import { GNTTAB, gnttabChoices, gnttabOptions } from "./area-state";
 import { gnttabOperations } from "./ops";
 import { defaultOptions, parseGnttab } from "./options";
 import { GrantTable, type SharedEntry } from "./table";
@@ -11,8 +10,7 @@ import { GrantTable, type SharedEntry } from "./table";
 const VERSION_MASK = 0xfn;
 
 const abi = (machine: XenMachine): GnttabAbi => machine.spec.data<GnttabAbi>("areas/gnttab/abi.json");
-const choices = (machine: XenMachine): GnttabChoices =>
-  profileChoices<GnttabChoices>(machine.spec, "gnttab", machine.profile);
+const choices = gnttabChoices;
 
 /** libxl's max_grant_version default: the highest version the host offers (G6). */
 function toolstackDefaultVersion(machine: XenMachine): number {

@@ -20,7 +20,7 @@ import { parseHex } from "../../../hex";
 import { errno, grantStatus, ok, type Observation } from "../../observe";
 import type { XenDomain } from "../domain";
 import type { XenMachine, XenOperations } from "../machine";
-import { gnttabOptions } from "./area-state";
+import { gnttabChoices, gnttabOptions } from "./area-state";
 import { totalPins, writePins, type ActiveEntry, type GrantTable } from "./table";
 
 const OKAY: GrantStatus = "GNTST_okay";
@@ -265,7 +265,8 @@ function lockSide(machine: XenMachine, caller: XenDomain, spec: CopyBuffer): Cop
 }
 
 function copy(machine: XenMachine, args: GnttabCopyArgs): Observation {
-  if (args.len === 0) return grantStatus(OKAY);
+  // Since Xen 4.19 gnttab_copy_one() returns at once for zero bytes; before, the copy is checked like any other (gnttab choice).
+  if (args.len === 0 && gnttabChoices(machine).zeroLengthCopy === "ignored") return grantStatus(OKAY);
   const caller = machine.caller(args.dom);
   const sourceSide = lockSide(machine, caller, args.source);
   if (typeof sourceSide === "string") return grantStatus(sourceSide);

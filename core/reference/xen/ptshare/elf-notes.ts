@@ -3,7 +3,7 @@
  * (libelf elf_xen_parse_note(), elf_xen_parse_features(); F5): unknown types
  * are logged and ignored; an unknown required feature stops the load. The
  * profile may know more notes (seed 001's promise not to share top-level
- * page tables).
+ * page tables), or fewer (an older libelf: ptshare choice `unknownElfNotes`).
  */
 import type { DomainConfig, ElfNoteCatalogue, LogEntry } from "../../../../spec/types/generated";
 import type { XenMachine } from "../machine";
@@ -30,7 +30,7 @@ export function featuresRefused(machine: XenMachine, features: string): boolean 
 export function readElfNotes(machine: XenMachine, config: DomainConfig): ElfNotesOutcome {
   const outcome: ElfNotesOutcome = { refused: false, noSharedTopLevel: false, log: [] };
   const { notes, featuresNote } = catalogue(machine);
-  const extra = ptshareChoices(machine).extraElfNotes;
+  const { extraElfNotes: extra, unknownElfNotes: unknown } = ptshareChoices(machine);
   // The runner has filled in the schema default ([]).
   for (const note of config.elfNotes!) {
     const added = extra.find((candidate) => candidate.type === note.type);
@@ -39,7 +39,7 @@ export function readElfNotes(machine: XenMachine, config: DomainConfig): ElfNote
       outcome.noSharedTopLevel = true;
       continue;
     }
-    if (!notes.some((known) => known.type === note.type)) {
+    if (unknown.includes(note.type) || !notes.some((known) => known.type === note.type)) {
       outcome.log.push({ msg: "elf-note-unknown", type: hexFormat(BigInt(note.type), true) });
       continue;
     }

@@ -20,6 +20,7 @@ import {
   frameOf,
   isPresent,
   pteField,
+  pteChoices,
   pteMask,
   unadjustPv32L3,
   type Level,
@@ -101,7 +102,9 @@ export function checkFlags(mm: PvMemory, level: Level, entry: bigint): PvRc {
   const bad = entry & disallowedFlags(mm.machine, mm.domain, level);
   if (bad === 0n) return "ok";
   if (mm.machine.debugBuild) {
-    mm.machine.print({ msg: "pte-bad-flags", level, flags: hexFormat(flagWord(mm.machine, bad), level === 1) });
+    // L1 flags print with the profile's format (`%#x` or `%x`), L2-L4 flags always with `%x`.
+    const alternate = level === 1 && pteChoices(mm.machine).badL1FlagsFormat === "%#x";
+    mm.machine.print({ msg: "pte-bad-flags", level, flags: hexFormat(flagWord(mm.machine, bad), alternate) });
   }
   return "EINVAL";
 }

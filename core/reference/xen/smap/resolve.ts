@@ -1,10 +1,13 @@
 /**
  * What __start_xen() and traps_init() make of the parsed options: the
  * PV-shim/AMD default of smep/smap (S3), FRED and CET use, and the 32-bit PV
- * switch-off they imply (S11), with the messages Xen prints.
+ * switch-off they imply (S11), with the messages Xen prints. A profile whose
+ * Xen has no FRED support (smap choice `fred`) never uses FRED.
  */
 import { cpuFeature, isAmdOrHygon, pvShimMode } from "../x86/host";
 import type { XenMachine } from "../machine";
+import { profileChoices } from "../../../../spec";
+import type { SmapChoices } from "../../../../spec/types/generated";
 import type { ResolvedSmapOptions, SmapOptions } from "./options";
 
 /** CONFIG_PV32: a PV build with 32-bit PV support. */
@@ -19,7 +22,10 @@ export function resolveSmapOptions(machine: XenMachine, parsed: SmapOptions): Re
   const smep = parsed.smep === "default" ? (defaultOn ? "on" : "off") : parsed.smep;
 
   let fred: boolean;
-  if (!cpuFeature(machine, "fred")) {
+  if (!profileChoices<SmapChoices>(machine.spec, "smap", machine.profile).fred) {
+    // A Xen without FRED support: no `fred` parameter (spec/data/xen-params.json), no use of FRED.
+    fred = false;
+  } else if (!cpuFeature(machine, "fred")) {
     if (parsed.fred === true) machine.print({ msg: "fred-unavailable" });
     fred = false;
   } else {

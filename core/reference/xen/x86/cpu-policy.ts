@@ -2,8 +2,11 @@
  * CPUID policies: what the host offers once Xen's boot options removed
  * features (S4), and what a domain sees (S5, P13): the guests each feature
  * is offered to (spec/data/xen/featureset.json), its dependencies, and what
- * 32-bit PV removes. HVM guests are modelled with HAP.
+ * 32-bit PV removes, less the features the profile's Xen does not know.
+ * HVM guests are modelled with HAP.
  */
+import type { Cr4Choices } from "../../../../spec/types/generated";
+import { profileChoices } from "../../../../spec";
 import { smapSettings } from "../smap/area-state";
 import type { XenMachine } from "../machine";
 import type { DomainType, XenDomain } from "../domain";
@@ -28,6 +31,10 @@ function policyOf(machine: XenMachine, name: string) {
   return policy;
 }
 
+/** The profile's Xen knows the feature (cr4 choice `unknownFeatures` lists those it does not: no guest is offered them). */
+const knownToXen = (machine: XenMachine, name: string): boolean =>
+  !profileChoices<Cr4Choices>(machine.spec, "cr4", machine.profile).unknownFeatures.includes(name);
+
 /** The host has the feature and Xen left it in the host policy (`smep=0`/`smap=0` remove them). */
 export function hostOffers(machine: XenMachine, name: string): boolean {
   const { host } = policyOf(machine, name);
@@ -51,7 +58,7 @@ export function domainHas(machine: XenMachine, subject: PolicySubject, name: str
   const { guests, requires } = policyOf(machine, name);
   if (guests === "!") throw new Error(`${name} reports CR4 state, not a capability`);
   const offered = offeredByDefault(guests, subject.type) || subject.extraFeatures.includes(name);
-  if (!offered || !hostOffers(machine, name)) return false;
+  if (!offered || !knownToXen(machine, name) || !hostOffers(machine, name)) return false;
   if (subject.type === "pv32") {
     if (catalogue.pv32Hidden.includes(name)) return false;
     if (!isAmdOrHygon(machine) && catalogue.pv32HiddenUnlessAmd.includes(name)) return false;
