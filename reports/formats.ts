@@ -10,6 +10,7 @@
 import type { PerfReport } from "../spec/types/generated";
 import { loadSpec } from "../spec";
 import type { GateVerdict } from "./baseline";
+import { bitSpecFrom } from "./bits";
 import type { ReportDiff } from "./diff";
 import { renderDiffMarkdown, renderDiffTerminal } from "./diff-render";
 import { renderGateTerminal } from "./gate-terminal";
@@ -90,7 +91,7 @@ export const REPORT_FORMATS: readonly ReportFormat[] = [
     conformance: {
       defaultFile: "summary.md",
       render(view) {
-        const text = renderMarkdown(view.reports, view);
+        const text = renderMarkdown(view.reports, { ...view, ...(view.reports.length > 1 ? { bits: bitSpecFrom(loadSpec()) } : {}) });
         return view.perf ? `${text}\n${renderPerfMarkdown(view.perf)}` : text;
       },
     },
