@@ -3,7 +3,7 @@
  * .ci/run with apt, never downloaded) driven by playwright-core. Screenshots
  * go to out/browser/ as test artifacts.
  */
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
@@ -11,9 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Report } from "../../spec/types/generated";
 import { countResults, resultsOk } from "../../runner/run";
 import { reportProblems } from "../../reports/json";
-import { renderHtml } from "../../reports/html";
+import { htmlSpecFrom, renderHtml } from "../../reports/html";
+import { loadSpec } from "../../spec";
 import { ROOT, tempDir } from "../helpers";
-import { CORPUS, fixtureHtmlSpec, labelled, runFixtures, threeCores, x86Report } from "../reports/fixtures";
+import { CORPUS, fixtureHtmlSpec, labelled, runFixtures, threeCores, wholeSuiteThreeCores, x86Report } from "../reports/fixtures";
 
 const CHROMIUM = "/usr/bin/chromium";
 const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
@@ -247,6 +248,50 @@ describe.skipIf(!available && !onCi)("three cores side by side in Chromium", () 
   it("runs nothing a report wrote", async () => {
     expect(await page.locator("script").count()).toBe(3);
     expect(dialogs).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+});
+
+describe.skipIf(!available && !onCi)("three reports of the whole suite in Chromium", () => {
+  let context: BrowserContext;
+  let page: Page;
+  const errors: string[] = [];
+  let total = 0;
+
+  beforeAll(async () => {
+    if (!available) throw new Error(missing);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const cores = await wholeSuiteThreeCores();
+    total = cores[0].results.length;
+    const file = join(ARTIFACTS, "whole-suite.html");
+    writeFileSync(file, renderHtml(labelled(...cores), htmlSpecFrom(loadSpec())));
+    context = await chromium.launchPersistentContext(tempDir("hvabi-chromium-"), { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1400, height: 1000 } });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on("pageerror", (error) => errors.push(error.message));
+    await page.goto(pathToFileURL(file).href);
+    // How long the page took to open, kept beside it (not judged: CI machines vary): docs/reports-and-ci.md quotes it.
+    const timing = await page.evaluate(() => {
+      const navigation = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming;
+      return { domContentLoadedMs: Math.round(navigation.domContentLoadedEventEnd), loadMs: Math.round(navigation.loadEventEnd) };
+    });
+    writeFileSync(join(ARTIFACTS, "whole-suite.timing.json"), `${JSON.stringify({ bytes: statSync(file).size, results: total, ...timing }, null, 2)}\n`);
+  }, 120_000);
+
+  afterAll(async () => {
+    await context?.close();
+  });
+
+  it("lists the cases a page at a time, and all of them when asked", async () => {
+    await expect.poll(() => page.locator("#f-count").textContent()).toBe(`${total} of ${total} results shown (the first 250 listed)`);
+    expect(await page.locator("tr.case-row").count()).toBe(250);
+    await page.click("#cases-next");
+    expect(await page.locator("tr.case-row").count()).toBe(500);
+    await page.click("#cases-all");
+    expect(await page.locator("tr.case-row").count()).toBe(total);
+    expect(await page.locator("#cases-more").isVisible()).toBe(false);
+    await page.selectOption("#f-status", "disagree");
+    expect(await page.locator(CASE_LINKS).count()).toBe(1);
+    expect(await page.locator("figure.bitcmp td.x").getAttribute("data-bit")).toBe("5");
     expect(errors).toEqual([]);
   });
 });

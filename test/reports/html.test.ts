@@ -7,7 +7,9 @@ import { reportProblems } from "../../reports/json";
 import { renderHtml } from "../../reports/html";
 import type { CaseData } from "../../reports/html/case-data";
 import { buildModel, type BitDiagram, type HtmlModel } from "../../reports/html/model";
-import { CORPUS, FIXTURES, fixtureHtmlSpec, labelled, readJsonFile, runFixtures, x86Report } from "./fixtures";
+import { loadSpec } from "../../spec";
+import { htmlSpecFrom } from "../../reports/html";
+import { CORPUS, FIXTURES, fixtureHtmlSpec, labelled, readJsonFile, runFixtures, wholeSuiteThreeCores, x86Report } from "./fixtures";
 
 /** The group drawing one bit of a register, in one diagram. */
 function groupAt(diagram: BitDiagram, bit: number) {
@@ -146,4 +148,17 @@ describe("case view data", () => {
     expect(observed).toBeGreaterThanOrEqual(0);
     expect(data.values[mismatches!]).toContainEqual({ field: "fault", expected: { vector: "#PF", errorCode: "0xb" }, observed: null });
   });
+});
+
+describe("size", () => {
+  it("keeps three reports of the whole suite (thousands of results each, every step of one kept) within 3 MB", async () => {
+    const cores = await wholeSuiteThreeCores();
+    for (const report of cores) expect(reportProblems(report)).toEqual([]);
+    expect(cores[0].results.length).toBeGreaterThan(2000);
+    const page = renderHtml(labelled(...cores), htmlSpecFrom(loadSpec()));
+    const bytes = Buffer.byteLength(page);
+    expect(bytes).toBeLessThan(3 * 1024 * 1024);
+    // The PTE real Xen reads back with its accessed bit set is drawn, bit 5 marked.
+    expect(page).toMatch(/<td class="b1 x" data-bit="5" title="A \(bit 5\): set by real, clear in hvabi-reference">1<\/td>/);
+  }, 120_000);
 });
