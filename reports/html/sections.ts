@@ -143,5 +143,5 @@ export function caseList(model: HtmlModel): Markup {
 /** Where the page script draws a case view when its link is followed (case-data.ts holds what it draws). */
 export function caseViewHolder(): Markup {
   return html`<section id="case-views"><article class="case-view" aria-label="case" hidden></article></section>
-<noscript><p class="muted">The filters and the case views are drawn by the page's script; without it, the counts, the matrix, the side-by-side section and the list of cases are what this page shows.</p></noscript>`;
+<noscript><p class="muted">The filters, the list of cases and the case views are drawn by the page's script; without it this page shows the counts, the reports side by side, the matrix and the bit layouts.</p></noscript>`;
 }
