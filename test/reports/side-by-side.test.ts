@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { loadSpec } from "../../spec";
 import type { X86Layouts } from "../../spec/types/generated";
 import { bitDifferences, bitSpecFrom, describeBitDifference, EXPECTED_OWNER, fieldLayout, layoutValue } from "../../reports/bits";
+import { formatsFor } from "../../reports/formats";
 import { renderGithub } from "../../reports/github";
 import { renderHtml } from "../../reports/html";
 import { caseData } from "../../reports/html/case-data";
@@ -260,5 +261,12 @@ describe("hostile strings in reports side by side", () => {
     const terminal = renderTerminal(reports[2]!.report, { color: false });
     expect(terminal).toContain("           first line\n           \\::error file=x::forged annotation\n");
     for (const text of [xml, terminal, renderHtml(reports, fixtureHtmlSpec()), renderMarkdown(reports, { bits })]) expect(text).not.toMatch(/^\s*::/m);
+  });
+
+  it("every format of the table but the GitHub annotations: no line a workflow command", () => {
+    const reports = hostile();
+    for (const format of formatsFor("conformance").filter((candidate) => candidate.name !== "github")) {
+      expect(format.conformance!.render({ reports, color: false }), format.name).not.toMatch(/^\s*::/m);
+    }
   });
 });
