@@ -4,11 +4,28 @@
  * a report.
  */
 
-const HTML_ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+const HTML_ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", "\n": "&#10;", "\r": "&#13;" };
 
-/** Text for HTML element content and quoted attribute values. */
+/**
+ * Text for HTML element content and quoted attribute values. Line breaks
+ * become character references (the same text once parsed), so no line of the
+ * page starts with what a report wrote (see {@link defuseWorkflowCommands}).
+ */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c]!);
+  return text.replace(/[&<>"'\n\r]/g, (c) => HTML_ENTITIES[c]!);
+}
+
+/**
+ * Output that may reach a GitHub Actions log (printed by a step, or a file a
+ * later step prints): a line whose first non-blank characters are `::` is
+ * read as a workflow command — an annotation, a masked value, a step output —
+ * so a core's message could forge one. Each such line gets a backslash
+ * before its `::`: it shows what was written and commands nothing. Every
+ * format but the GitHub annotations (whose commands are hvabi's own) passes
+ * its text through here.
+ */
+export function defuseWorkflowCommands(text: string): string {
+  return text.replace(/(^|[\r\n])((?:[^\S\r\n]|\u0085)*)::/g, "$1$2\\::");
 }
 
 /**
@@ -40,9 +57,9 @@ export function escapeXml(text: string): string {
     .replace(/\t/g, "&#9;");
 }
 
-/** Like {@link escapeXml} but keeps line breaks readable, for element text. */
+/** Like {@link escapeXml} but keeps line breaks readable, for element text (no line starting a workflow command). */
 export function escapeXmlText(text: string): string {
-  return text
+  return defuseWorkflowCommands(text)
     .replace(XML_FORBIDDEN, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)
     .replace(/[&<>]/g, (c) => HTML_ENTITIES[c]!)
     .replace(/\r/g, "&#13;");
@@ -59,6 +76,19 @@ export function escapeMarkdown(text: string): string {
     .replace(/\r?\n|\r/g, " ")
     .replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`)
     .replace(/[&<>"@]/g, (c) => (c === "@" ? "&#64;" : HTML_ENTITIES[c]!));
+}
+
+/**
+ * An inline Markdown code span: its text shows literally (no markup, entity
+ * or mention), delimited by a backtick run longer than any inside it; line
+ * breaks become spaces so the span cannot end its list item or start a block.
+ */
+export function markdownCode(text: string): string {
+  const flat = text.replace(/\r?\n|\r/g, " ");
+  const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = "`".repeat(longest + 1);
+  const pad = flat.startsWith("`") || flat.endsWith("`") || (flat.startsWith(" ") && flat.endsWith(" ") && flat.trim() !== "") ? " " : "";
+  return `${fence}${pad}${flat}${pad}${fence}`;
 }
 
 /** A fenced Markdown code block whose fence is longer than any backtick run in the text. */

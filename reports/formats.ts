@@ -10,9 +10,11 @@
 import type { PerfReport } from "../spec/types/generated";
 import { loadSpec } from "../spec";
 import type { GateVerdict } from "./baseline";
+import { bitSpecFrom } from "./bits";
 import type { ReportDiff } from "./diff";
 import { renderDiffMarkdown, renderDiffTerminal } from "./diff-render";
 import { renderGateTerminal } from "./gate-terminal";
+import { defuseWorkflowCommands } from "./escape";
 import { renderGithub } from "./github";
 import { htmlSpecFrom, renderHtml, renderPerfHtml } from "./html";
 import { renderJUnit } from "./junit";
@@ -65,9 +67,29 @@ export interface ReportFormat {
 /** The format `hvabi run` always prints, and `hvabi report` prints when no other is asked for. */
 export const TERMINAL_FORMAT = "terminal";
 
+/**
+ * A format whose text may reach a GitHub Actions log with no line a workflow
+ * command (escape.ts): every format but the GitHub annotations, whose
+ * commands are hvabi's own.
+ */
+function defused(format: ReportFormat): ReportFormat {
+  const wrap = <Input>(rendering: FormatRendering<Input> | undefined): FormatRendering<Input> | undefined =>
+    rendering && { ...rendering, render: (input: Input) => defuseWorkflowCommands(rendering.render(input)) };
+  const conformance = wrap(format.conformance);
+  const performance = wrap(format.performance);
+  const { reportDiff, perfDiff } = format;
+  return {
+    name: format.name,
+    ...(conformance ? { conformance } : {}),
+    ...(performance ? { performance } : {}),
+    ...(reportDiff ? { reportDiff: (view: DiffView<ReportDiff>) => defuseWorkflowCommands(reportDiff(view)) } : {}),
+    ...(perfDiff ? { perfDiff: (view: DiffView<PerfDiff>) => defuseWorkflowCommands(perfDiff(view)) } : {}),
+  };
+}
+
 /** In the order usage texts list them. */
 export const REPORT_FORMATS: readonly ReportFormat[] = [
-  {
+  defused({
     name: TERMINAL_FORMAT,
     conformance: {
       render({ reports, previous, gate, perf, color }) {
@@ -80,36 +102,36 @@ export const REPORT_FORMATS: readonly ReportFormat[] = [
     },
     reportDiff: ({ diff, names, color }) => renderDiffTerminal(diff, names, { color }),
     perfDiff: ({ diff, names }) => renderPerfDiffTerminal(diff, names),
-  },
-  {
+  }),
+  defused({
     name: "junit",
     conformance: { defaultFile: "junit.xml", render: ({ reports }) => renderJUnit(reports) },
-  },
-  {
+  }),
+  defused({
     name: "markdown",
     conformance: {
       defaultFile: "summary.md",
       render(view) {
-        const text = renderMarkdown(view.reports, view);
+        const text = renderMarkdown(view.reports, { ...view, ...(view.reports.length > 1 ? { bits: bitSpecFrom(loadSpec()) } : {}) });
         return view.perf ? `${text}\n${renderPerfMarkdown(view.perf)}` : text;
       },
     },
     performance: { defaultFile: "perf.md", render: (perf) => renderPerfMarkdown(perf, "##") },
     reportDiff: ({ diff, names }) => renderDiffMarkdown(diff, names),
     perfDiff: ({ diff, names }) => renderPerfDiffMarkdown(diff, names),
-  },
+  }),
   {
     name: "github",
     conformance: { render: ({ reports, gate }) => renderGithub(reports, gate ? { gate } : {}) },
   },
-  {
+  defused({
     name: "html",
     conformance: {
       defaultFile: "report.html",
       render: ({ reports, gate, perf }) => renderHtml(reports, htmlSpecFrom(loadSpec()), { ...(gate ? { gate } : {}), ...(perf ? { perf } : {}) }),
     },
     performance: { defaultFile: "perf.html", render: renderPerfHtml },
-  },
+  }),
 ];
 
 /** The documents a format may render, by the member of {@link ReportFormat} that renders each. */

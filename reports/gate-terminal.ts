@@ -2,6 +2,7 @@
 import { createColors } from "picocolors";
 import type { GateVerdict } from "./baseline";
 import { describeEntry } from "./baseline";
+import { defuseWorkflowCommands } from "./escape";
 import { gateSummary, UNEXPECTED_TITLE, unexpectedMessage, unexpectedSubject } from "./gate-text";
 
 const MAX_UNJUDGED_LISTED = 5;
@@ -24,5 +25,5 @@ export function renderGateTerminal(verdict: GateVerdict, baselinePath: string, o
     for (const [why, n] of byReason) lines.push(`${c.dim("NOT JUDGED".padEnd(16))} ${n} entries: ${why}`);
   }
   lines.push(verdict.ok ? c.green(c.bold(gateSummary(verdict))) : c.red(c.bold(gateSummary(verdict))));
-  return `${lines.join("\n")}\n`;
+  return defuseWorkflowCommands(`${lines.join("\n")}\n`);
 }

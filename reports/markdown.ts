@@ -6,19 +6,24 @@
  */
 import type { CaseResult, Status } from "../spec/types/generated";
 import { describeEntry, describeResult, type GateVerdict } from "./baseline";
+import { NO_BIT_LAYOUTS, type BitSpec } from "./bits";
 import { renderDiffMarkdown } from "./diff-render";
 import type { ReportDiff } from "./diff";
-import { escapeHtml, escapeMarkdown, markdownFence } from "./escape";
+import { defuseWorkflowCommands, escapeHtml, escapeMarkdown, markdownFence } from "./escape";
 import { failureText, shortReason } from "./failure-text";
 import { gateSummary, UNEXPECTED_TITLE, unexpectedMessage, unexpectedSubject } from "./gate-text";
 import type { LabelledReport } from "./labels";
+import { compareReports } from "./side-by-side";
+import { sideBySideMarkdown } from "./side-by-side-markdown";
 import { STATUS_ORDER } from "./terminal";
 
 export interface MarkdownOptions {
   gate?: { verdict: GateVerdict; baseline: string };
   previous?: { diff: ReportDiff; source: string };
-  /** Failures listed per report (the rest are counted): comments and step summaries have size limits. */
+  /** Failures listed per report, and disagreements (the rest are counted): comments and step summaries have size limits. */
   maxListed?: number;
+  /** Bit layouts of observed values, to name the bits where several reports' values differ. */
+  bits?: BitSpec;
 }
 
 const STATUS_MARK: Record<Status, string> = {
@@ -97,7 +102,10 @@ export function renderMarkdown(reports: readonly LabelledReport[], options: Mark
   const lines = [heading(reports, options), ""];
   const first = reports[0]?.report;
   if (first !== undefined) lines.push(`hvabi ${escapeMarkdown(first.tool.version)}${reports.length === 1 ? ` · core ${escapeMarkdown(`${first.core.name} ${first.core.version}`)}` : ""}`, "");
-  lines.push(...countsTable(reports), "", ...areaTable(reports), "");
+  lines.push(...countsTable(reports), "");
+  // Several reports: per area and core side by side, then where the cores disagree; one: counts per area.
+  if (reports.length > 1) lines.push(...sideBySideMarkdown(compareReports(reports, options.bits ?? NO_BIT_LAYOUTS), max));
+  else lines.push(...areaTable(reports), "");
   if (options.gate !== undefined) lines.push(...gateSection(options.gate));
   if (options.previous !== undefined) {
     lines.push(renderDiffMarkdown(options.previous.diff, { before: options.previous.source, after: reports.map((r) => r.source).join(", ") }, { heading: "###", maxListed: max }), "");
@@ -110,5 +118,6 @@ export function renderMarkdown(reports: readonly LabelledReport[], options: Mark
     if (failing.length > max) lines.push("", `… and ${failing.length - max} more (see report.json)`);
     lines.push("");
   }
-  return `${lines.join("\n").trimEnd()}\n`;
+  // Failure details keep a core's line breaks: none of those lines may pass for a workflow command where the summary is printed.
+  return defuseWorkflowCommands(`${lines.join("\n").trimEnd()}\n`);
 }

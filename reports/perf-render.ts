@@ -1,6 +1,6 @@
 /** The performance report in a terminal and in Markdown, cores side by side (perf-table.ts). */
 import type { PerfReport } from "../spec/types/generated";
-import { escapeMarkdown } from "./escape";
+import { defuseWorkflowCommands, escapeMarkdown } from "./escape";
 import { PERF_NOTE, perfCircumstances, perfNotes, perfTable, type PerfTable } from "./perf-table";
 
 const FIGURES = ["cases/s", "ops/s", "mean", "p99", "n"] as const;
@@ -21,7 +21,7 @@ export function renderPerfTerminal(perf: PerfReport): string {
   const cells = grid(table);
   const widths = cells[0]!.map((_, c) => Math.max(...cells.map((row) => row[c]!.length)));
   const lines = cells.map((row) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join("  ").trimEnd());
-  return [perfCircumstances(perf), "", ...lines, "", ...perfNotes(table).map((n) => `note: ${n}`), PERF_NOTE, ""].join("\n");
+  return defuseWorkflowCommands([perfCircumstances(perf), "", ...lines, "", ...perfNotes(table).map((n) => `note: ${n}`), PERF_NOTE, ""].join("\n"));
 }
 
 /** A Markdown section (heading level `###` by default) for a step summary or a pull-request comment. */

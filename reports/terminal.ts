@@ -1,6 +1,7 @@
 /** The terminal summary of a report: counts per area, then every result that is not a pass. Colour only on a TTY. */
 import { createColors } from "picocolors";
 import type { CaseResult, Report, Status } from "../spec/types/generated";
+import { defuseWorkflowCommands } from "./escape";
 import { profileLabel } from "./labels";
 
 export interface TerminalOptions {
@@ -61,5 +62,6 @@ export function renderTerminal(report: Report, options: TerminalOptions): string
   const totals = STATUS_ORDER.filter((s) => report.counts[s] > 0).map((s) => paint[s](`${report.counts[s]} ${s}`));
   const verdict = report.ok ? c.green(c.bold("OK")) : c.red(c.bold("FAILED"));
   lines.push(`${verdict}  ${totals.join(" · ")} (total ${report.counts.total})`);
-  return `${lines.join("\n")}\n`;
+  // A core's reason may span lines; none may pass for a workflow command in a CI log.
+  return defuseWorkflowCommands(`${lines.join("\n")}\n`);
 }

@@ -15,7 +15,9 @@ import { SEVERITY } from "../status";
 import { html, trustedMarkup } from "./markup";
 import { buildModel, NO_PROFILE, type HtmlModel, type HtmlSpec } from "./model";
 import { performanceSection } from "./perf";
-import { caseList, caseViews, diagrams, filters, matrix, overview } from "./sections";
+import { caseData } from "./case-data";
+import { caseList, caseViewHolder, diagrams, filters, matrix, overview } from "./sections";
+import { drawnRows, sideBySideSection } from "./side-by-side";
 import type { PerfReport } from "../../spec/types/generated";
 
 export { htmlSpecFrom, type HtmlSpec } from "./model";
@@ -39,7 +41,7 @@ function asset(name: "report.css" | "report.js"): string {
 }
 
 /** What the page script needs to recount the matrix and recolour the bits under a filter. */
-function clientData(model: HtmlModel): unknown {
+function filterData(model: HtmlModel): unknown {
   return {
     severity: SEVERITY,
     noProfile: NO_PROFILE,
@@ -53,10 +55,11 @@ const sha256 = (text: string): string => `sha256-${createHash("sha256").update(t
 
 export function renderHtml(reports: readonly LabelledReport[], spec: HtmlSpec, options: HtmlOptions = {}): string {
   const model = buildModel(reports, spec, options.gate);
+  const compared = drawnRows(model);
   const script = asset("report.js");
   const style = asset("report.css");
   const policy = `default-src 'none'; style-src '${sha256(style)}'; script-src '${sha256(script)}'; base-uri 'none'; form-action 'none'`;
-  const title = `hvabi report: ${reports.map((r) => r.label).join(" · ")}`;
+  const title = `hvabi report: ${reports.map((r) => r.short).join(" · ")}`;
   const page = html`<!doctype html>
 <html lang="en">
 <head>
@@ -73,12 +76,14 @@ export function renderHtml(reports: readonly LabelledReport[], spec: HtmlSpec, o
 ${filters(model)}
 ${overview(model)}
 ${options.perf ? performanceSection(options.perf) : ""}
+${sideBySideSection(model)}
 ${matrix(model)}
 ${diagrams(model)}
 ${caseList(model)}
-${caseViews(model, spec.clauses)}
+${caseViewHolder()}
 </main>
-<script type="application/json" id="hvabi-data">${trustedMarkup(jsonForScript(clientData(model)))}</script>
+<script type="application/json" id="hvabi-data">${trustedMarkup(jsonForScript(filterData(model)))}</script>
+<script type="application/json" id="hvabi-cases">${trustedMarkup(jsonForScript(caseData(model, spec.clauses, compared)))}</script>
 <script>${trustedMarkup(script)}</script>
 </body>
 </html>

@@ -1,32 +1,33 @@
 /**
  * What the HTML report shows, computed from the reports and the spec data
  * versioned with the tool (clause sentences and sources, bit layouts): one
- * row per result key across every report column, the clause × status counts
- * per column and profile, and the bit diagrams with the clauses covering
- * each bit.
+ * row per result key across every report column (side-by-side.ts), the
+ * clause × status counts per column and profile, and the bit diagrams with
+ * the clauses covering each bit.
  */
 import type { Spec } from "../../spec";
-import type { BaselineEntry, BitCoverage, BitLayout, CaseResult, Clause, Status, X86Layouts } from "../../spec/types/generated";
+import type { BaselineEntry, BitCoverage, BitLayout, Clause, Status } from "../../spec/types/generated";
 import { resultKey, type GateVerdict } from "../baseline";
-import { diffKey } from "../diff";
+import { bitSpecFrom, type BitSpec } from "../bits";
 import type { LabelledReport } from "../labels";
+import { compareReports, NO_AREA, NO_PROFILE, type ComparedRow, type SideBySide } from "../side-by-side";
 import { worstStatus } from "../status";
+
+export { NO_AREA, NO_PROFILE };
 
 export type SpecClause = Clause & { area: string };
 
-/** The spec data the HTML report reads: clauses and bit layouts. */
+/** The spec data the HTML report reads: clauses, bit layouts, and which observed values have a layout. */
 export interface HtmlSpec {
   clauses: ReadonlyMap<string, SpecClause>;
   layouts: Readonly<Record<string, BitLayout | undefined>>;
+  bits: BitSpec;
 }
 
 export function htmlSpecFrom(spec: Spec): HtmlSpec {
-  return { clauses: spec.clauses, layouts: spec.data<X86Layouts>("x86/layouts.json").layouts };
+  const bits = bitSpecFrom(spec);
+  return { clauses: spec.clauses, layouts: bits.layouts, bits };
 }
-
-/** Profile key for results tied to no profile (invalid case files). */
-export const NO_PROFILE = "(no profile)";
-export const NO_AREA = "(no area)";
 
 export type ProfileCounts = Record<string, Partial<Record<Status, number>>>;
 
@@ -41,21 +42,7 @@ export interface ClauseRow {
   inMatrix: boolean;
 }
 
-export interface CaseRow {
-  /** Position, used for element ids: never derived from case strings. */
-  index: number;
-  id: string | null;
-  file: string;
-  area: string;
-  profile: string;
-  /** The base profile, for a case that applies to this profile only through its `basedOn`. */
-  inheritedFrom?: string;
-  title?: string;
-  description?: string;
-  clauses: string[];
-  polarity?: string;
-  /** Per report column; undefined where that report has no such result. */
-  cells: (CaseResult | undefined)[];
+export interface CaseRow extends ComparedRow {
   /** The baseline entry for this result (single report with --baseline). */
   baseline?: BaselineEntry;
 }
@@ -87,6 +74,8 @@ export interface HtmlModel {
   profiles: string[];
   clauses: ClauseRow[];
   cases: CaseRow[];
+  /** The reports compared: summaries per area and the results where the cores disagree. */
+  sideBySide: SideBySide;
   diagrams: BitDiagram[];
   gate?: { verdict: GateVerdict; baseline: string };
 }
@@ -95,41 +84,16 @@ export interface HtmlModel {
 const DIAGRAM_ORDER = { pte: 0, cr4: 1, cr0: 2 } satisfies Record<BitCoverage["register"], number>;
 const DIAGRAM_REGISTERS = (Object.keys(DIAGRAM_ORDER) as BitCoverage["register"][]).sort((a, b) => DIAGRAM_ORDER[a] - DIAGRAM_ORDER[b]);
 
-function buildCases(columns: readonly LabelledReport[], gate: HtmlModel["gate"]): CaseRow[] {
-  const rows = new Map<string, CaseRow>();
-  columns.forEach(({ report }, column) => {
-    for (const result of report.results) {
-      const key = diffKey(result);
-      let row = rows.get(key);
-      if (row === undefined) {
-        row = {
-          index: rows.size,
-          id: result.id,
-          file: result.file,
-          area: result.area ?? NO_AREA,
-          profile: result.profile ?? NO_PROFILE,
-          clauses: [],
-          cells: columns.map(() => undefined),
-        };
-        rows.set(key, row);
-      }
-      // Later columns fill in what earlier ones lack (a report where the file did not load has no title).
-      row.title ??= result.title;
-      row.polarity ??= result.polarity;
-      row.inheritedFrom ??= result.inheritedFrom;
-      if (row.clauses.length === 0 && result.clauses) row.clauses = result.clauses;
-      if (row.cells[column] === undefined) row.cells[column] = result;
-    }
-  });
+function buildCases(rows: readonly CaseRow[], gate: HtmlModel["gate"]): CaseRow[] {
   if (gate !== undefined) {
     const entries = new Map(gate.verdict.expected.map(({ entry }) => [resultKey(entry.id, entry.profile), entry]));
     for (const item of gate.verdict.unexpected) if (item.entry) entries.set(resultKey(item.entry.id, item.entry.profile), item.entry);
-    for (const row of rows.values()) {
+    for (const row of rows) {
       const entry = row.id === null ? undefined : entries.get(resultKey(row.id, row.profile === NO_PROFILE ? null : row.profile));
       if (entry !== undefined) row.baseline = entry;
     }
   }
-  return [...rows.values()];
+  return [...rows];
 }
 
 function buildClauses(spec: HtmlSpec, columns: readonly LabelledReport[], areas: readonly string[]): ClauseRow[] {
@@ -201,9 +165,10 @@ function buildDiagrams(spec: HtmlSpec, clauses: readonly ClauseRow[], columnCoun
 }
 
 export function buildModel(columns: readonly LabelledReport[], spec: HtmlSpec, gate?: HtmlModel["gate"]): HtmlModel {
-  const cases = buildCases(columns, gate);
+  const sideBySide = compareReports(columns, spec.bits);
+  const cases = buildCases(sideBySide.rows, gate);
   const areas = [...new Set(cases.map((row) => row.area))].sort();
   const profiles = [...new Set(cases.map((row) => row.profile))].sort((a, b) => Number(a === NO_PROFILE) - Number(b === NO_PROFILE) || (a < b ? -1 : a > b ? 1 : 0));
   const clauses = buildClauses(spec, columns, areas);
-  return { columns: [...columns], areas, profiles, clauses, cases, diagrams: buildDiagrams(spec, clauses, columns.length), ...(gate ? { gate } : {}) };
+  return { columns: [...columns], areas, profiles, clauses, cases, sideBySide, diagrams: buildDiagrams(spec, clauses, columns.length), ...(gate ? { gate } : {}) };
 }

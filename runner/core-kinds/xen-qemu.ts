@@ -10,7 +10,10 @@ import { CoreRefError, CoreStartError, type CoreKind } from "./core-kind";
 export const xenQemuKind: CoreKind<{ argv: string[] }> = {
   name: "xen-qemu",
   recognise: { by: "name" },
-  usage: { form: XEN_QEMU_USAGE, runs: "real Xen under QEMU: the set-up's release and debug builds (npm run setup:xen), or your own image" },
+  usage: {
+    form: "xen-qemu [options]",
+    runs: `real Xen under QEMU: the set-up's release and debug builds (npm run setup:xen), or your own image (docs/real-xen.md); options: ${XEN_QEMU_USAGE.replace(/^xen-qemu /, "")}`,
+  },
   // One core boots up to two QEMUs itself; more processes would only run more QEMUs than the cores.
   capabilities: { inProcess: true, workerThreads: "never" },
   parseOptions(argument) {

@@ -2813,6 +2813,25 @@ export interface Observable {
   key: string;
   type: "integer" | "boolean" | "hex64" | "string" | "string[]" | "integer[]" | "hex-bytes";
   description: string;
+  /**
+   * For a hex64 value of a fixed architectural layout (a control register, a page-table entry): the name of its layout in spec/data/x86/layouts.json, so that reports draw the value bit by bit and name the bits where two values differ. For a value of `returns` whose layout depends on an argument of the operation (read_cr's `cr`), the layout per value of that argument; other values of it have no layout.
+   */
+  layout?: string | LayoutByArgument;
+}
+export interface LayoutByArgument {
+  /**
+   * The operation's argument deciding the layout.
+   */
+  byArg: string;
+  /**
+   * Per value of the argument (written as JSON writes it: `4`), a layout name.
+   */
+  layouts: {
+    /**
+     * A layout of spec/data/x86/layouts.json.
+     */
+    [k: string]: string;
+  };
 }
 /**
  * What a core observed for one step. `returns` holds every value the operation returned; `state` holds exactly the keys the step asked to observe; `log` is present when the step asked for it.
@@ -3421,6 +3440,9 @@ export interface X86Layouts {
     [k: string]: BitLayout | undefined;
   };
 }
+/**
+ * A register or entry, bit by bit. `errorCodeOf`: this layout is the error code of faults with that vector (reports draw a fault's errorCode with it).
+ */
 export interface BitLayout {
   title: string;
   width: 32 | 64;
@@ -3428,6 +3450,7 @@ export interface BitLayout {
    * @minItems 1
    */
   sources: [Source, ...Source[]];
+  errorCodeOf?: Vector;
   fields: BitField[];
 }
 export interface BitField {

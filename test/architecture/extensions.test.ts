@@ -56,7 +56,7 @@ CORE_KINDS.push(registerCoreKind({
     expect(cli(["run", "--help"]).stdout).toMatch(/renamed --as NAME\s+the reference core under another name \(a test-only kind\)/);
     const unknown = cli(["run", "--core", "no-such-core", "--report-dir", tempDir()]);
     expect(unknown.status).toBe(3);
-    expect(unknown.stderr).toContain('unknown core "no-such-core": use reference, ./core.js|.cjs|.mjs|.ts|.cts, exec:<program> [args…] or renamed --as NAME');
+    expect(unknown.stderr).toContain('unknown core "no-such-core": use reference, ./core.js|.cjs|.mjs|.ts|.cts, exec:<program> [args…], xen-qemu [options] or renamed --as NAME');
   });
 
   it("runs the suite with the options after its name", () => {

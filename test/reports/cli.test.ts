@@ -1,4 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import type { Report } from "../../spec/types/generated";
+import { countResults, resultsOk } from "../../spec/results";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT, runCli, tempDir } from "../helpers";
@@ -20,9 +22,25 @@ describe("formats from the command line", () => {
     const result = runCli(["report", report, report, "--format", `html=${join(dir, "both.html")}`, "--format", `junit=${join(dir, "both.xml")}`, "--format", "markdown"]);
     expect(result.stderr).toBe(`wrote ${join(dir, "both.html")}\nwrote ${join(dir, "both.xml")}\n`);
     expect(result.stdout).toContain("| fixture-core 1.0 (x86-report.json) #1 | 7 |");
-    expect(readFileSync(join(dir, "both.html"), "utf8")).toContain("<th>fixture-core 1.0 (x86-report.json) #2</th>");
+    expect(readFileSync(join(dir, "both.html"), "utf8")).toContain('<th title="fixture-core 1.0 (x86-report.json) #2">fixture-core 1.0 (x86-report.json) #2</th>');
     // The reports hold results that are not OK: the command says so in its exit code.
     expect(result.status).toBe(1);
+  });
+
+  it("hvabi report shows one core's reports of different cases (one per area) as one column", () => {
+    const dir = tempDir();
+    const whole = JSON.parse(readFileSync(join(FIXTURES, "html", "x86-report.json"), "utf8")) as Report;
+    const parts = ["pte", "cr4"].map((area) => {
+      const results = whole.results.filter((result) => result.area === area);
+      const counts = countResults(results);
+      const file = join(dir, `${area}.json`);
+      writeFileSync(file, JSON.stringify({ ...whole, results, counts, ok: resultsOk(counts) }));
+      return file;
+    });
+    const result = runCli(["report", ...parts, "--format", "markdown"]);
+    expect(result.stderr).toBe("");
+    expect(result.stdout).toContain("| fixture-core 1.0 | 7 | 3 | 1 | · | · | 1 | 1 | 1 | 2.0 s |");
+    expect(result.stdout).not.toContain("### Side by side");
   });
 
   it("says plainly what is wrong with its input (exit 2)", () => {

@@ -1,10 +1,23 @@
 import { describe, expect, it } from "vitest";
-import { escapeGithubData, escapeGithubProperty, escapeHtml, escapeMarkdown, escapeXml, escapeXmlText, jsonForScript, markdownFence } from "../../reports/escape";
+import { defuseWorkflowCommands, escapeGithubData, escapeGithubProperty, escapeHtml, escapeMarkdown, escapeXml, escapeXmlText, jsonForScript, markdownCode, markdownFence } from "../../reports/escape";
 import { html, trustedMarkup } from "../../reports/html/markup";
 
 describe("escaping", () => {
-  it("HTML: markup characters and both quotes", () => {
+  it("HTML: markup characters and both quotes; line breaks as references, so no line of a page is a report's", () => {
     expect(escapeHtml(`<img src=x onerror="alert('1')">&`)).toBe("&lt;img src=x onerror=&quot;alert(&#39;1&#39;)&quot;&gt;&amp;");
+    expect(escapeHtml("a\r\n::error::x")).toBe("a&#13;&#10;::error::x");
+  });
+
+  it("a line that would be a GitHub workflow command, after any blank, gets a backslash; elsewhere `::` stays", () => {
+    expect(defuseWorkflowCommands("::error::a\nok :: fine\n  \t::add-mask::b\r::warning::c\r\n\u0085::d")).toBe(
+      "\\::error::a\nok :: fine\n  \t\\::add-mask::b\r\\::warning::c\r\n\u0085\\::d",
+    );
+  });
+
+  it("Markdown code spans: delimited by more backticks than any run inside, on one line", () => {
+    expect(markdownCode('"0x10014027"')).toBe('`"0x10014027"`');
+    expect(markdownCode("a `` b\n::c")).toBe("```a `` b ::c```");
+    expect(markdownCode("`x`")).toBe("`` `x` ``");
   });
 
   it("the html tag escapes every interpolation except markup it built itself", () => {

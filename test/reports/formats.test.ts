@@ -169,7 +169,8 @@ describe("HTML report", () => {
     const page = renderHtml(labelled(report), fixtureHtmlSpec());
     expect(report.results.some((r) => r.title === XSS_TITLE)).toBe(true);
     expect(page).not.toContain(XSS_TITLE);
-    expect(page).toContain("&lt;img src=x onerror=alert(1)&gt;");
+    // The case list and views are drawn from the page's data, where markup cannot open: the browser test draws it as text.
+    expect(page).toContain("\\u003cimg src=x onerror=alert(1)\\u003e");
   });
 
   it("escapes every string from a core, including in the embedded data", () => {

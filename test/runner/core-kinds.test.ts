@@ -31,8 +31,8 @@ const probeKind: CoreKind<{ answer: number }> = {
 const withProbe = [...CORE_KINDS, registerCoreKind(probeKind)];
 
 describe("the table of core kinds", () => {
-  it("holds reference, module and exec, each recognised one way that overlaps no other", () => {
-    expect(CORE_KINDS.map((kind) => kind.name)).toEqual(["reference", "module", "exec"]);
+  it("holds reference, module, exec and xen-qemu, each recognised one way that overlaps no other", () => {
+    expect(CORE_KINDS.map((kind) => kind.name)).toEqual(["reference", "module", "exec", "xen-qemu"]);
     const names = CORE_KINDS.map((kind) => kind.name);
     expect(new Set(names).size).toBe(names.length);
     const prefixes = CORE_KINDS.flatMap((kind) => (kind.recognise.by === "prefix" ? [kind.recognise.prefix] : []));
@@ -67,7 +67,7 @@ describe("the table of core kinds", () => {
     for (const kind of withProbe) expect(usage).toContain(`  ${kind.usage.form}`);
     expect(usage).toContain("probe [--answer N]");
     expect(() => parseCoreRef("no-such-core", withProbe)).toThrow(
-      `unknown core "no-such-core": use reference, ./core.js|.cjs|.mjs|.ts|.cts, exec:<program> [args…] or probe [--answer N]`,
+      `unknown core "no-such-core": use reference, ./core.js|.cjs|.mjs|.ts|.cts, exec:<program> [args…], xen-qemu [options] or probe [--answer N]`,
     );
   });
 

@@ -3,6 +3,7 @@ import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadSpec } from "../../spec";
 import { specDataDir, specDir } from "../../spec/paths";
+import type { LayoutByArgument, X86Layouts } from "../../spec/types/generated";
 import { validator } from "../../spec/validation/validators";
 import { ROOT } from "../helpers";
 
@@ -114,5 +115,20 @@ describe("spec data", () => {
       })
       .sort();
     expect(listed).toEqual(defined);
+  });
+
+  it("draws only hex64 observables with a layout, naming layouts spec/data/x86/layouts.json has", () => {
+    const spec = loadSpec();
+    const layouts = spec.data<X86Layouts>("x86/layouts.json").layouts;
+    const named = (layout: string | LayoutByArgument): string[] => (typeof layout === "string" ? [layout] : Object.values(layout.layouts));
+    const withLayout = [...spec.stateKeys, ...[...spec.returnKeys.values()].flat()].filter((key) => key.layout !== undefined);
+    expect(withLayout.length).toBeGreaterThan(0);
+    for (const key of withLayout) {
+      expect(key.type, key.key).toBe("hex64");
+      for (const name of named(key.layout!)) expect(layouts[name], `${key.key}: layout ${name}`).toBeDefined();
+    }
+    // A layout chosen by an operation's argument only makes sense for what the operation returns.
+    for (const key of spec.stateKeys) expect(typeof (key.layout ?? ""), key.key).toBe("string");
+    expect(Object.values(layouts).filter((layout) => layout?.errorCodeOf !== undefined).map((layout) => [layout!.title, layout!.errorCodeOf])).toEqual([["#PF error code", "#PF"]]);
   });
 });
