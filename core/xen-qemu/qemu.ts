@@ -12,11 +12,14 @@
  * A domU crashing is an event inside the batch, not the end of the boot.
  *
  * At most two boots run at a time in this process (two cores); HVABI_QEMU_CONCURRENCY=1 lowers it.
+ * Beyond the process, each boot also holds one of two machine-wide slots (machine-slots.ts), so
+ * that two runs side by side still start no more than two QEMUs between them.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { accessSync, constants as fsConstants } from "node:fs";
 import { resolve } from "node:path";
 import { TailBuffer } from "../protocol/tail-buffer";
+import { releaseMachineSlot, takeMachineSlot } from "./machine-slots";
 
 export interface BootRequest {
   /** ELF multiboot image of Xen (a .gz must be gunzipped first: see xen-images.ts). */
@@ -406,7 +409,15 @@ export async function bootXen(request: BootRequest, options: BootOptions = {}): 
     };
   }
   try {
-    return await runQemu(program, argv, request.timeoutMs, options);
+    const machineSlot = await takeMachineSlot(MAX_CONCURRENT_BOOTS, options.signal);
+    if (machineSlot === undefined) {
+      return { end: "qemu-failed", reason: `aborted before QEMU started${abortReason(options.signal)}`, lines: [], durationMs: 0, exitStatus: null, signal: null, stderrTail: "", aborted: true };
+    }
+    try {
+      return await runQemu(program, argv, request.timeoutMs, options);
+    } finally {
+      releaseMachineSlot(machineSlot);
+    }
   } finally {
     releaseSlot();
   }

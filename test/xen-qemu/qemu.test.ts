@@ -24,6 +24,8 @@ beforeAll(() => {
   kernel = join(dir, "kernel.elf");
   module = join(dir, "cases.bin");
   for (const file of [xen, kernel, module]) writeFileSync(file, "placeholder");
+  // Fake QEMUs hold slots of their own: a real run on this machine must not hold up (or count in) these tests.
+  process.env.HVABI_QEMU_SLOT_DIR = join(dir, "slots");
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -368,6 +370,10 @@ if (missing.length > 0) {
 }
 
 describe("bootXen on real Xen", () => {
+  // A real QEMU counts among the machine's two.
+  beforeAll(() => {
+    delete process.env.HVABI_QEMU_SLOT_DIR;
+  });
   it.skipIf(missing.length > 0)(
     missing.length > 0 ? `SKIPPED, ${missing.join(" and ")} missing (run: sudo npm run setup:xen): ${realXenTitle}` : realXenTitle,
     async () => {
