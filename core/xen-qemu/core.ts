@@ -22,7 +22,7 @@ import { readConsole, type ConsoleReading, type RawCase } from "./console";
 import { type Host, type HostChoice, HostChooser, buildOf, hostFacts, hosts, kconfigOf, type XenImage } from "./hosts";
 import { encodeBundle, encodeProgram, programFlags, type KernelCase } from "./program";
 import { bootXen, type BootOutcome, type BootRequest } from "./qemu";
-import { type CasePlan, TRANSLATED_OPERATIONS, Unsupported, caseCommandLine, planCase, type BootFacts } from "./translate";
+import { type CasePlan, type HostNeeds, TRANSLATED_OPERATIONS, Unsupported, caseCommandLine, planCase, type BootFacts } from "./translate";
 
 export const XEN_QEMU_AREAS = ["gnttab", "smap", "pte", "cr4", "ptshare"] as const;
 
@@ -188,13 +188,24 @@ export class XenQemuCore implements Core {
   private async prepare(input: CaseInput, chooser: HostChooser): Promise<Item | CaseOutcome> {
     try {
       const cmdline = caseCommandLine(input);
-      const choice = await chooser.choose(input);
+      const choice = await chooser.choose(input, this.hostNeeds(input));
       if ("reason" in choice) return { kind: "skipped", reason: choice.reason };
       // Plan for the configuration the case really runs in (the host's build, CPU).
-      const plan = planCase({ ...input, config: choice.config as CaseInput["config"] }, { spec: this.spec });
+      const plan = planCase({ ...input, config: choice.config as CaseInput["config"] }, { spec: this.spec, build: choice.host.image.build });
       return { input, plan, choice, cmdline };
     } catch (error) {
       if (error instanceof Unsupported) return { kind: "skipped", reason: error.message };
+      throw error;
+    }
+  }
+
+  /** What planning the case as written finds it needs of a host (a debug build); nothing when it cannot be planned as written. */
+  private hostNeeds(input: CaseInput): HostNeeds {
+    try {
+      return planCase(input, { spec: this.spec }).hostNeeds;
+    } catch (error) {
+      // Planned again below for the host's configuration, which says why when it cannot run.
+      if (error instanceof Unsupported) return {};
       throw error;
     }
   }

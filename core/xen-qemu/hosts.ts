@@ -18,6 +18,7 @@ import type { Spec } from "../../spec";
 import { packageRoot } from "../../spec/paths";
 import type { Config, CpuConfig, XenConfig } from "../../spec/types/generated";
 import type { CaseExecutor, CaseInput, CaseOutcome } from "../interface";
+import type { HostNeeds } from "./translate/plan";
 
 export type Build = "debug" | "release";
 type Kconfig = NonNullable<XenConfig["kconfig"]>;
@@ -261,12 +262,19 @@ export class HostChooser {
     return outcome;
   }
 
-  async choose(input: CaseInput): Promise<HostChoice | { reason: string }> {
+  /** A host for the case: the first that is its configuration exactly, or one whose differences the reference model shows do not matter. `needs`: what planning found it needs beyond its configuration. */
+  async choose(input: CaseInput, needs: HostNeeds = {}): Promise<HostChoice | { reason: string }> {
     let closest: { host: Host; missing: Difference[] } | undefined;
     // HVM guests need a host whose CPU Xen can run them on (VMX or SVM under the emulation).
     const needsHvm = input.config.domains.some((d) => d.type === "hvm") || input.steps.some((s) => s.op === "create_domain" && (s.args as { type?: string }).type === "hvm");
-    const eligible = this.available.filter((host) => !needsHvm || host.facts.capabilities.some((cap) => cap.startsWith("hvm-")));
+    let eligible = this.available.filter((host) => !needsHvm || host.facts.capabilities.some((cap) => cap.startsWith("hvm-")));
     if (eligible.length === 0) return { reason: "needs an HVM guest, which no available host can run (Xen reports no hvm capability)" };
+    if (needs.debugBuild !== undefined) {
+      eligible = eligible.filter((host) => host.image.build === "debug");
+      if (eligible.length === 0) return { reason: `needs a debug build of Xen (${needs.debugBuild})` };
+    } else if (needs.prefersDebugBuild === true) {
+      eligible = [...eligible.filter((host) => host.image.build === "debug"), ...eligible.filter((host) => host.image.build !== "debug")];
+    }
     for (const host of eligible) {
       const { config, qemuCpu } = realise(input.config, host);
       const missing = differences(input.config, config);

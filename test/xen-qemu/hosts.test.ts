@@ -80,4 +80,14 @@ describe("choosing where a case runs", () => {
     const hvm = caseInput("t", "cr4", "xen-4.22", { domains: [{ domid: 1, type: "hvm" }] }, []);
     expect(await new HostChooser([pvOnly], reference("none")).choose(hvm)).toEqual({ reason: expect.stringMatching(/HVM guest, which no available host can run/) });
   });
+
+  it("puts a case that needs a debug build on one, prefers one where the case reads more there, and says when there is none", async () => {
+    const debug: Host = { ...host, image: { ...host.image, label: "debug", build: "debug" } };
+    const chooser = new HostChooser([host, debug], reference("none"));
+    expect(await chooser.choose(input)).toMatchObject({ host });
+    expect(await chooser.choose(input, { prefersDebugBuild: true })).toMatchObject({ host: debug });
+    expect(await chooser.choose(input, { debugBuild: "type counts" })).toMatchObject({ host: debug });
+    expect(await new HostChooser([host], reference("none")).choose(input, { prefersDebugBuild: true })).toMatchObject({ host });
+    expect(await new HostChooser([host], reference("none")).choose(input, { debugBuild: "type counts" })).toEqual({ reason: "needs a debug build of Xen (type counts)" });
+  });
 });

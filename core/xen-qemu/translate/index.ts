@@ -12,14 +12,14 @@ import { wire } from "../wire";
 import { filled, planDomain } from "./domains";
 import { gnttabTranslators } from "./gnttab";
 import { normativeMessages } from "./messages";
-import { type BootFacts, type Decoder, type PlanEnvironment, type Results, type StepTranslator, CaseBuilder, DecodeError, Unsupported } from "./plan";
+import { type BootFacts, type Decoder, type HostNeeds, type PlanEnvironment, type Results, type StepTranslator, CaseBuilder, DecodeError, Unsupported } from "./plan";
 import { pvTranslators } from "./pv";
 import { Ambiguous, readState } from "./state";
 import { TEST_CRASH_DOM0, xenTranslators } from "./xen";
 
 export { Unsupported } from "./plan";
 export { TEST_CRASH_DOM0 } from "./xen";
-export type { BootFacts, PlanEnvironment } from "./plan";
+export type { BootFacts, HostNeeds, PlanEnvironment } from "./plan";
 
 const TRANSLATORS: Record<string, StepTranslator> = { ...xenTranslators, ...gnttabTranslators, ...pvTranslators };
 
@@ -36,6 +36,8 @@ export interface CasePlan {
   printPools: boolean;
   /** Boot probes its decoders read. */
   probes: ReadonlySet<BootProbe>;
+  /** What it needs of a host beyond its configuration (a debug build). */
+  hostNeeds: HostNeeds;
   decode(raw: RawCase, boot: BootFacts): CaseOutcome;
 }
 
@@ -85,6 +87,7 @@ export function planCase(input: CaseInput, env: PlanEnvironment): CasePlan {
     steps: kernelSteps,
     printPools: kernelSteps.some((step) => step.log),
     probes: builder.probes,
+    hostNeeds: builder.hostNeeds,
     decode(raw: RawCase, boot: BootFacts): CaseOutcome {
       const results: Results = {
         step(index) {

@@ -41,6 +41,16 @@ export type Decoder<T> = (results: Results) => T;
 
 export interface PlanEnvironment {
   spec: Spec;
+  /** The build of the host the case will run on; undefined while finding out what the case needs of a host. */
+  build?: "debug" | "release";
+}
+
+/** What a case needs of its host beyond its configuration, found while planning it. */
+export interface HostNeeds {
+  /** Only a debug build shows what the case reads; the reason says what. */
+  debugBuild?: string;
+  /** A debug build shows what the case reads more exactly (a release build may leave it unjudged). */
+  prefersDebugBuild?: boolean;
 }
 
 /** A case while it is being compiled. */
@@ -51,6 +61,7 @@ export class CaseBuilder {
   readonly probes = new Set<BootProbe>();
   /** Domains of the case by id, with their type; dom0 is the test kernel itself. */
   readonly domainTypes = new Map<number, KernelDomain["type"]>();
+  readonly hostNeeds: HostNeeds = {};
 
   constructor(
     readonly input: CaseInput,
@@ -79,6 +90,19 @@ export class CaseBuilder {
     }
     this.steps.push(step);
     return this.steps.length - 1;
+  }
+
+  /** The case can run only on a debug build: throws on a release host, else records the need. */
+  requireDebugBuild(why: string): void {
+    if (this.env.build === "release") throw new Unsupported(`needs a debug build of Xen (${why})`);
+    this.hostNeeds.debugBuild ??= why;
+  }
+
+  /** Whether to read the debug build's way: on a debug host, or while finding out what the case needs. */
+  readsDebugBuild(): boolean {
+    if (this.env.build === "release") return false;
+    this.hostNeeds.prefersDebugBuild = true;
+    return true;
   }
 
   typeOf(domid: number): KernelDomain["type"] {

@@ -9,7 +9,7 @@ import type { Value } from "../../../spec/types/generated";
 import { parseHex } from "../../hex";
 import { wire } from "../wire";
 import { crValue } from "./pv";
-import { type CaseBuilder, type StateDecoder, DecodeError, Unsupported, hex, output } from "./plan";
+import { type CaseBuilder, type Results, type StateDecoder, DecodeError, Unsupported, hex, output } from "./plan";
 
 /** Real Xen reported a value that stands for several of the model's values. */
 export class Ambiguous extends DecodeError {}
@@ -55,6 +55,34 @@ function pageType(builder: CaseBuilder, domid: number, frame: bigint, key: strin
     }
   };
 }
+
+/** page->u.inuse.type_info (xen/arch/x86/include/asm/mm.h): type in bits 61-63, flags below, the count in bits 0-54. */
+const TYPE_INFO = { typeShift: 61n, paeXenL2: 1n << 57n, countMask: (1n << 55n) - 1n };
+const TYPE_INFO_NAMES: Readonly<Record<number, string>> = { 1: "l1", 2: "l2", 3: "l3", 4: "l4", 7: "writable" };
+
+/**
+ * A PV frame's type and type reference count, from the type_info Xen's debug build prints when
+ * it refuses a reference of the wrong type (the kernel's type_info operation). The model's type
+ * is "none" while the count is 0 (Xen keeps the last type then, to no effect).
+ */
+function typeInfo(builder: CaseBuilder, domid: number, frame: bigint, key: string): (results: Results) => { type: string; count: number } {
+  const index = builder.emit({ op: "type_info", dom: 0, args: [BigInt(domid), frame], relocate: ["none", "frame"], outputs: ["none", "none"] });
+  return (results) => {
+    const raw = results.step(index);
+    if (raw.rc === wire().results.unsupported) throw new DecodeError(`${key}: Xen printed no type_info for the frame (a debug build does)`);
+    if (raw.rc !== 0) throw new DecodeError(`${key}: reading the frame's type_info failed (${raw.rc})`);
+    const info = output(raw, 0);
+    const count = (info & TYPE_INFO.countMask) - (output(raw, 1) === 1n ? 1n : 0n);
+    if (count < 0n) throw new DecodeError(`${key}: type_info ${hex(info)} counts fewer references than the kernel held`);
+    if (count === 0n) return { type: "none", count: 0 };
+    const bits = Number(info >> TYPE_INFO.typeShift);
+    const name = bits === 2 && (info & TYPE_INFO.paeXenL2) !== 0n ? "l2-xen" : TYPE_INFO_NAMES[bits];
+    if (name === undefined) throw new DecodeError(`${key}: type_info ${hex(info)} has type ${bits} (a descriptor table or shared page), which the spec does not name`);
+    return { type: name, count: Number(count) };
+  };
+}
+
+const isPv = (builder: CaseBuilder, domid: number): boolean => builder.domainTypes.get(domid) !== "hvm";
 
 function grantRead(builder: CaseBuilder, domid: number, ref: number): number {
   return builder.emit({ op: "grant_read", dom: domid, args: [BigInt(ref)], outputs: ["none", "none", "frame", "none"] });
@@ -114,7 +142,24 @@ const readers: [RegExp, Reader][] = [
       return (results) => hex(output(results.step(index), 0));
     },
   ],
-  [/^d(\d+)\.frame\[(0x[0-9a-fA-F]+)\]\.type$/, (p, b, key) => pageType(b, num(p[1]), frameOf(p[2]), key)],
+  [
+    /^d(\d+)\.frame\[(0x[0-9a-fA-F]+)\]\.type$/,
+    (p, b, key) => {
+      // getpageframeinfo3 tells no untyped frame from a writable one, nor (32-bit) an l2 from an l2-xen; the debug build's type_info does.
+      if (!isPv(b, num(p[1])) || !b.readsDebugBuild()) return pageType(b, num(p[1]), frameOf(p[2]), key);
+      const read = typeInfo(b, num(p[1]), frameOf(p[2]), key);
+      return (results) => read(results).type;
+    },
+  ],
+  [
+    /^d(\d+)\.frame\[(0x[0-9a-fA-F]+)\]\.typeCount$/,
+    (p, b, key) => {
+      if (!isPv(b, num(p[1]))) throw new Unsupported(`needs state ${generalise(key)} of an HVM guest's frame, which has no PV type`);
+      b.requireDebugBuild("no hypercall shows a frame's type reference count; a debug build prints it when it refuses a reference");
+      const read = typeInfo(b, num(p[1]), frameOf(p[2]), key);
+      return (results) => read(results).count;
+    },
+  ],
   [
     /^d(\d+)\.frame\[(0x[0-9a-fA-F]+)\]\.pinned$/,
     (p, b) => {

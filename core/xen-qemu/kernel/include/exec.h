@@ -15,5 +15,7 @@ void exec_step(const struct wire_step *step, struct step_result *result);
 void exec_reset(void);
 
 void remove_injected_mappings(void);
+/* A new case: the entries injected so far belong to tables the last case left. */
+void forget_injections(void);
 
 #endif

@@ -22,5 +22,7 @@ void arch_cr3_write_failed(void);
 /* The frame mapped for the running step (writable or not); NULL with *rc set when it cannot be. */
 void *frame_map(ulong frame, bool writable, long *rc);
 void frame_unmap(void);
+/* Whether entry index of table frame holds the kernel's own mapping, put there to keep it mapped. */
+bool injected_entry(ulong frame, unsigned int index);
 
 #endif

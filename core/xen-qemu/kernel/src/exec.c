@@ -359,5 +359,6 @@ void exec_reset(void)
     op.cmd = MMUEXT_NEW_USER_BASEPTR;
     hypercall4(HC_mmuext_op, &op, 1, NULL, DOMID_SELF);
 #endif
+    forget_injections();
     exec_init();
 }

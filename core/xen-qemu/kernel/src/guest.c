@@ -133,7 +133,8 @@ static void memory_op(const struct wire_step *step, struct step_result *result)
     }
     switch (step->op) {
     case WIRE_OP_READ_U64:
-        result->out[0] = *(volatile u64 *)(page + offset);
+        /* An entry the kernel injected to stay mapped reads as the case left it: empty. */
+        result->out[0] = injected_entry((ulong)a[0], (unsigned int)(offset / 8)) ? 0 : *(volatile u64 *)(page + offset);
         break;
     case WIRE_OP_STORE_U64:
         *(volatile u64 *)(page + offset) = a[2];
@@ -143,6 +144,11 @@ static void memory_op(const struct wire_step *step, struct step_result *result)
         break;
     default:
         memcpy(result->out, page + offset, (size_t)length);
+        for (u64 at = offset & ~7ull; at < offset + length; at += 8)
+            if (injected_entry((ulong)a[0], (unsigned int)(at / 8)))
+                for (u64 byte = at; byte < at + 8; byte++)
+                    if (byte >= offset && byte < offset + length)
+                        ((u8 *)result->out)[byte - offset] = 0;
         break;
     }
     frame_unmap();

@@ -8,9 +8,12 @@
  *   at 0xC0000000, below Xen's own part of that L2).
  * A slot the case already uses is a conflict: the case cannot run on this kernel (reported as
  * such, never silently overwritten). If the base pointer is refused, the copied entries are
- * removed again, so that the case's frames hold only what the case wrote.
+ * removed again, so that the case's frames hold only what the case wrote. Entries left in
+ * place are remembered for the whole case: a case reading one back sees what it put there
+ * (nothing), not the kernel's mapping (injected_entry()).
  */
 #include "exec.h"
+#include "guest.h"
 #include "console.h"
 #include "hypercall.h"
 #include "layout.h"
@@ -23,6 +26,46 @@ struct injected {
     unsigned int count;
 };
 static struct injected last_injection;
+
+/* Every entry injected during the current case and still in place. */
+#define MAX_CASE_INJECTED 32
+static u64 case_injected[MAX_CASE_INJECTED];
+static unsigned int case_injected_count;
+
+static void remember(u64 maddr)
+{
+    for (unsigned int i = 0; i < case_injected_count; i++)
+        if (case_injected[i] == maddr)
+            return;
+    if (case_injected_count < MAX_CASE_INJECTED)
+        case_injected[case_injected_count++] = maddr;
+    else
+        fatal("more injected entries than one case can have", MAX_CASE_INJECTED);
+}
+
+static void forget(u64 maddr)
+{
+    for (unsigned int i = 0; i < case_injected_count; i++)
+        if (case_injected[i] == maddr) {
+            case_injected[i] = case_injected[--case_injected_count];
+            return;
+        }
+}
+
+bool injected_entry(ulong mfn, unsigned int index)
+{
+    u64 maddr = ((u64)mfn << PAGE_SHIFT) + index * 8;
+    for (unsigned int i = 0; i < case_injected_count; i++)
+        if (case_injected[i] == maddr)
+            return true;
+    return false;
+}
+
+void forget_injections(void)
+{
+    case_injected_count = 0;
+    last_injection.count = 0;
+}
 
 static long read_entry(ulong mfn, unsigned int index, u64 *value)
 {
@@ -50,8 +93,11 @@ static long inject_one(ulong table_mfn, unsigned int index, u64 ours)
         return (theirs & PTE_ADDR_MASK) == (ours & PTE_ADDR_MASK) ? 0 : WIRE_RESULT_INJECTION_CONFLICT;
     u64 maddr = ((u64)table_mfn << PAGE_SHIFT) + index * 8;
     rc = write_entry(maddr, ours);
-    if (!rc && last_injection.count < MAX_INJECTED)
-        last_injection.maddr[last_injection.count++] = maddr;
+    if (!rc) {
+        if (last_injection.count < MAX_INJECTED)
+            last_injection.maddr[last_injection.count++] = maddr;
+        remember(maddr);
+    }
     return rc;
 }
 
@@ -84,6 +130,9 @@ long inject_kernel_mappings(ulong top_mfn)
 
 void remove_injected_mappings(void)
 {
-    while (last_injection.count)
-        write_entry(last_injection.maddr[--last_injection.count], 0);
+    while (last_injection.count) {
+        u64 maddr = last_injection.maddr[--last_injection.count];
+        write_entry(maddr, 0);
+        forget(maddr);
+    }
 }

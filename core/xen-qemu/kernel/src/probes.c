@@ -3,6 +3,7 @@
 #include "domains.h"
 #include "arch.h"
 #include "hypercall.h"
+#include "mm.h"
 
 static char text[1024];
 
@@ -206,13 +207,148 @@ void probes_run(u32 program_flags)
 
 bool probes_is_toolstack_op(unsigned int op)
 {
-    return op == WIRE_OP_PAGE_INFO || op == WIRE_OP_PHYSINFO || op == WIRE_OP_DOMAIN_INFO;
+    return op == WIRE_OP_PAGE_INFO || op == WIRE_OP_PHYSINFO || op == WIRE_OP_DOMAIN_INFO || op == WIRE_OP_TYPE_INFO;
+}
+
+/* ---- a frame's type_info, in Xen's own words ---- */
+
+/* One readconsole call from index (incremental) or from the ring's oldest byte; the bytes read. */
+static u32 read_ring(bool incremental, u32 *index)
+{
+    struct xen_sysctl sys;
+    memset(&sys, 0, sizeof(sys));
+    sys.cmd = XEN_SYSCTL_readconsole;
+    sys.u.readconsole.incremental = incremental;
+    sys.u.readconsole.index = *index;
+    sys.u.readconsole.buffer = (u64)(ulong)ring;
+    sys.u.readconsole.count = sizeof(ring) - 1;
+    if (sysctl(&sys))
+        return 0;
+    *index = sys.u.readconsole.index;
+    ring[sys.u.readconsole.count] = 0;
+    return sys.u.readconsole.count;
+}
+
+/* Where the console ring's next byte will go: what was there before is read past. */
+static u32 ring_end(void)
+{
+    u32 index = 0;
+    bool incremental = false;
+    while (read_ring(incremental, &index) == sizeof(ring) - 1)
+        incremental = true;
+    return index;
+}
+
+static bool parse_hex(const char **at, u64 *value)
+{
+    const char *c = *at;
+    u64 v = 0;
+    unsigned int digits = 0;
+    for (;; c++, digits++) {
+        unsigned int d;
+        if (*c >= '0' && *c <= '9')
+            d = (unsigned int)(*c - '0');
+        else if (*c >= 'a' && *c <= 'f')
+            d = (unsigned int)(*c - 'a' + 10);
+        else
+            break;
+        if (digits == 16)
+            return false;
+        v = (v << 4) | d;
+    }
+    *at = c;
+    *value = v;
+    return digits > 0;
+}
+
+static const char *find(const char *text, const char *word)
+{
+    for (; *text; text++) {
+        const char *a = text, *b = word;
+        while (*b && *a == *b)
+            a++, b++;
+        if (!*b)
+            return text;
+    }
+    return NULL;
+}
+
+/*
+ * The last "Bad type (saw T != exp E) for mfn M" since index for this mfn (xen/arch/x86/mm.c,
+ * _get_page_type(), printed with gdprintk: debug builds only); T is the frame's type_info.
+ */
+static bool bad_type_since(u32 index, ulong mfn, u64 *type_info)
+{
+    static const char lead[] = "Bad type (saw ";
+    static const char tail[] = " for mfn ";
+    bool found = false;
+    bool incremental = true;
+    while (read_ring(incremental, &index)) {
+        for (const char *at = find(ring, lead); at; at = find(at, lead)) {
+            at += sizeof(lead) - 1;
+            u64 saw, frame;
+            const char *m = find(at, tail);
+            if (!parse_hex(&at, &saw) || !m)
+                continue;
+            m += sizeof(tail) - 1;
+            if (parse_hex(&m, &frame) && frame == mfn) {
+                *type_info = saw;
+                found = true;
+            }
+        }
+    }
+    return found;
+}
+
+/*
+ * No hypercall reports a frame's type reference count, nor tells an untyped frame from one
+ * mapped writable; Xen's debug build says both when a type reference of the wrong kind is
+ * refused. So: ask for a writable mapping of the frame in dom0's scratch slot. A page-table
+ * frame (it has type references) refuses it, and Xen prints its type_info. Otherwise the
+ * mapping holds one writable reference for a moment, and pinning the frame as an L1 is
+ * refused the same way; the mapping is then dropped. Nothing the case set is changed: a
+ * refused reference leaves the frame as it was, and the writable reference is given back.
+ * out0: type_info as Xen printed it; out1: 1 when it includes our writable reference.
+ */
+static void type_info_op(const struct wire_step *step, struct step_result *result)
+{
+    u16 domid = (u16)step->args[0];
+    ulong mfn = (ulong)step->args[1];
+    u32 cursor = ring_end();
+    long rc = domid == 0 ? map_slot(SLOT_TEMP, mfn, PTE_P | PTE_RW)
+                         : map_slot_foreign(SLOT_TEMP, mfn, PTE_P | PTE_RW, domid);
+    bool held = rc == 0;
+    if (held) {
+        struct mmuext_op op;
+        memset(&op, 0, sizeof(op));
+        op.cmd = MMUEXT_PIN_L1_TABLE;
+        op.arg1.mfn = mfn;
+        rc = hypercall4(HC_mmuext_op, &op, 1, NULL, domid == 0 ? DOMID_SELF : domid);
+        unmap_slot(SLOT_TEMP);
+        if (rc == 0) {
+            /* Cannot happen while the writable reference is held; undo rather than leave a pin. */
+            op.cmd = MMUEXT_UNPIN_TABLE;
+            hypercall4(HC_mmuext_op, &op, 1, NULL, domid == 0 ? DOMID_SELF : domid);
+            result->rc = WIRE_RESULT_ABORTED;
+            return;
+        }
+    }
+    u64 type_info;
+    if (!bad_type_since(cursor, mfn, &type_info)) {
+        /* A release build prints nothing; a refusal for another reason has no type to show. */
+        result->rc = held ? WIRE_RESULT_UNSUPPORTED : rc;
+        return;
+    }
+    result->out[0] = type_info;
+    result->out[1] = held;
 }
 
 void probes_toolstack_op(const struct wire_step *step, struct step_result *result)
 {
     memset(result, 0, sizeof(*result));
-    if (step->op == WIRE_OP_PAGE_INFO) {
+    if (step->op == WIRE_OP_TYPE_INFO) {
+        type_info_op(step, result);
+    } else if (step->op == WIRE_OP_PAGE_INFO) {
         u64 frame = step->args[1];
         struct xen_domctl op;
         memset(&op, 0, sizeof(op));

@@ -116,6 +116,19 @@ void frame_unmap(void)
 }
 
 static u64 injected_at;
+/* The case's first top-level table: the builder put our L4 slot in it. */
+static ulong first_top;
+
+bool injected_entry(ulong frame, unsigned int index)
+{
+    if (index != KERNEL_TOP_SLOT)
+        return false;
+    if (frame == first_top)
+        return true;
+    long rc;
+    volatile u64 *table = frame_map(frame, false, &rc);
+    return table && injected_at == (ulong)&table[KERNEL_TOP_SLOT];
+}
 
 /* A case moving CR3 to another table of its own: copy our L4 slot into it first. */
 long arch_cr3_write_prepare(u64 value)
@@ -147,6 +160,9 @@ void arch_cr3_write_failed(void)
 void hvm_main(volatile struct mailbox *box)
 {
     mailbox = box;
+    u64 cr3;
+    __asm__ volatile("mov %%cr3, %0" : "=r"(cr3));
+    first_top = (ulong)((cr3 & PTE_ADDR_MASK) >> PAGE_SHIFT);
     console_redirect((char *)box->log, sizeof(box->log), &box->log_length);
     load_tables();
     init_hypercall_page();
