@@ -266,6 +266,24 @@ const readers: [RegExp, Reader][] = [
     },
   ],
   [
+    // The user-mode base pointer of a 64-bit PV vCPU: ctrlreg[1] of XEN_DOMCTL_getvcpucontext
+    // (xen/arch/x86/domctl.c arch_get_info_guest()); the test kernel's own table stands for none.
+    /^d(\d+)\.vcpu\[(\d+)\]\.userBaseptr$/,
+    (p, b, key) => {
+      const domid = num(p[1]);
+      if (b.domainTypes.get(domid) !== "pv64") throw new Unsupported(`needs state ${generalise(key)} of a domain that is not a 64-bit PV guest`);
+      const index = b.emit({ op: "vcpu_ctrlreg", dom: 0, args: [BigInt(domid), BigInt(num(p[2])), 1n], outputs: ["maddr"] });
+      return (results) => {
+        const raw = results.step(index);
+        // A vCPU the domain does not have reads null, as in the model (ESRCH).
+        if (raw.rc === -3) return null;
+        const value = raw.outputs[0];
+        if (raw.rc !== 0 || value === undefined) throw new DecodeError(`XEN_DOMCTL_getvcpucontext returned ${raw.rc}`);
+        return value.known && value.value !== 0n ? hex(value.value >> 12n) : null;
+      };
+    },
+  ],
+  [
     /^d(\d+)\.vcpu\[0\]\.(ac|mode)$/,
     (p, b) => {
       const index = b.emit({ op: "read_ac", dom: num(p[1]), args: [], outputs: ["none", "none"] });
@@ -380,6 +398,25 @@ const readers: [RegExp, Reader][] = [
         const value = results.boot.probes.get("pv32");
         if (value === undefined || value === "-1") throw new DecodeError("dom0 could not probe 32-bit PV");
         return value === "1";
+      };
+    },
+  ],
+  [
+    // A domain's XPTI is Xen's setting for its kind, copied when it is created
+    // (xen/arch/x86/pv/domain.c:386 pv_domain_initialise(): is_hardware_domain(d) ? opt_xpti_hwdom
+    // : opt_xpti_domu), and off for a 32-bit PV domain (:260 switch_compat()). The settings are
+    // the ones Xen prints at boot (spec_ctrl.c print_details()).
+    /^d(\d+)\.xpti$/,
+    (p, b, key) => {
+      const domid = num(p[1]);
+      const type = b.domainTypes.get(domid);
+      if (type === undefined) throw new Unsupported(`needs state ${generalise(key)} of a domain the case does not create`);
+      if (type === "hvm") throw new Unsupported(`needs state ${generalise(key)} of an HVM guest, which has no XPTI`);
+      return (results) => {
+        if (type === "pv32") return false;
+        const line = results.boot.bootLog.map((l) => /XPTI \(64-bit PV only\): Dom0 (\w+), DomU (\w+)/.exec(l)).find((m) => m !== null);
+        if (!line) throw new DecodeError("Xen's boot log has no XPTI line");
+        return (domid === 0 ? line[1] : line[2]) === "enabled";
       };
     },
   ],

@@ -298,7 +298,7 @@ struct xen_memory_reservation {
 
 enum {
     XEN_DOMCTL_createdomain = 1, XEN_DOMCTL_destroydomain = 2, XEN_DOMCTL_unpausedomain = 4,
-    XEN_DOMCTL_getdomaininfo = 5, XEN_DOMCTL_max_mem = 11, XEN_DOMCTL_setvcpucontext = 12,
+    XEN_DOMCTL_getdomaininfo = 5, XEN_DOMCTL_max_mem = 11, XEN_DOMCTL_setvcpucontext = 12, XEN_DOMCTL_getvcpucontext = 13,
     XEN_DOMCTL_max_vcpus = 15,
     XEN_DOMCTL_iomem_permission = 20, XEN_DOMCTL_hypercall_init = 22,
     XEN_DOMCTL_gethvmcontext = 33, XEN_DOMCTL_sethvmcontext = 34,

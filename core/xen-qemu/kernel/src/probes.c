@@ -207,7 +207,32 @@ void probes_run(u32 program_flags)
 
 bool probes_is_toolstack_op(unsigned int op)
 {
-    return op == WIRE_OP_PAGE_INFO || op == WIRE_OP_PHYSINFO || op == WIRE_OP_DOMAIN_INFO || op == WIRE_OP_TYPE_INFO;
+    return op == WIRE_OP_PAGE_INFO || op == WIRE_OP_PHYSINFO || op == WIRE_OP_DOMAIN_INFO || op == WIRE_OP_TYPE_INFO ||
+           op == WIRE_OP_VCPU_CTRLREG;
+}
+
+/*
+ * One control register of a 64-bit PV vCPU as a toolstack reads it (XEN_DOMCTL_getvcpucontext):
+ * ctrlreg[1] is the user-mode base pointer, ctrlreg[3] the kernel's, both as CR3 values.
+ */
+static struct vcpu_guest_context64 read_context;
+
+static void vcpu_ctrlreg_op(const struct wire_step *step, struct step_result *result)
+{
+    unsigned int index = (unsigned int)step->args[2];
+    if (index >= 8) {
+        result->rc = WIRE_RESULT_UNSUPPORTED;
+        return;
+    }
+    struct xen_domctl op;
+    memset(&op, 0, sizeof(op));
+    memset(&read_context, 0, sizeof(read_context));
+    op.cmd = XEN_DOMCTL_getvcpucontext;
+    op.domain = (u16)step->args[0];
+    op.u.vcpucontext.vcpu = (u32)step->args[1];
+    op.u.vcpucontext.ctxt = (u64)(ulong)&read_context;
+    result->rc = domctl(&op);
+    result->out[0] = read_context.ctrlreg[index];
 }
 
 /* ---- a frame's type_info, in Xen's own words ---- */
@@ -348,6 +373,8 @@ void probes_toolstack_op(const struct wire_step *step, struct step_result *resul
     memset(result, 0, sizeof(*result));
     if (step->op == WIRE_OP_TYPE_INFO) {
         type_info_op(step, result);
+    } else if (step->op == WIRE_OP_VCPU_CTRLREG) {
+        vcpu_ctrlreg_op(step, result);
     } else if (step->op == WIRE_OP_PAGE_INFO) {
         u64 frame = step->args[1];
         struct xen_domctl op;
