@@ -28,10 +28,13 @@ static ulong stub(enum stub which, bool user)
 #endif
 
 /* The stacks the stubs run on, and bytes a single-stepped instruction at a case's address may
- * touch (it runs with rax pointing there). The user ones are in user-accessible pages. */
+ * touch (it runs with rax pointing there: the pool's zeroed bytes decode as `add %al,(%rax)`).
+ * The user ones are in user-accessible pages; a kernel-mode fetch gets a supervisor scratch, so
+ * that the instruction's own data access is never a user-page access SMAP would refuse. */
 static u8 kernel_stub_stack[PAGE_SIZE] ALIGNED(PAGE_SIZE);
 static u8 user_stub_stack[PAGE_SIZE] ALIGNED(PAGE_SIZE) __attribute__((section(".user.bss")));
-static u8 fetch_scratch[64] __attribute__((section(".user.bss")));
+static u8 user_fetch_scratch[64] __attribute__((section(".user.bss")));
+static u8 kernel_fetch_scratch[64];
 
 /* The vCPU as the case sees it: EFLAGS.AC of the context it is in, and whether that is user mode. */
 static struct {
@@ -162,7 +165,7 @@ bool guest_step(const struct wire_step *step, struct step_result *result)
     switch (step->op) {
     case WIRE_OP_MEM_ACCESS:
         if (a[1] == 2) /* fetch: single-step one instruction at the address */
-            run_instruction((ulong)a[0], user, true, a[2], (ulong)fetch_scratch, 0, 0, result);
+            run_instruction((ulong)a[0], user, true, a[2], (ulong)(user ? user_fetch_scratch : kernel_fetch_scratch), 0, 0, result);
         else
             run_instruction(stub(a[1] ? STUB_WRITE : STUB_READ, user), user, false, a[2], (ulong)a[0], 0, 0, result);
         record_mode(result);
