@@ -164,6 +164,17 @@ void hvm_main(volatile struct mailbox *box)
     __asm__ volatile("mov %%cr3, %0" : "=r"(cr3));
     first_top = (ulong)((cr3 & PTE_ADDR_MASK) >> PAGE_SHIFT);
     console_redirect((char *)box->log, sizeof(box->log), &box->log_length);
+    /*
+     * The vCPU starts with the case's CR4 loaded from the toolstack's CPU record, a path on which
+     * Xen never adds PKRU to what it context-switches (only a guest's own MOV to CR4 with PKE
+     * does: xen/arch/x86/hvm/hvm.c:2513-2531 hvm_set_cr4()); such a vCPU would run with whatever
+     * PKRU the last guest on the pCPU left. Writing CR4 back once, as a guest enabling PKE
+     * itself does, gives it a PKRU of its own, starting at 0 (docs/real-xen.md, triage).
+     */
+    u64 cr4;
+    __asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+    if (cr4 & (1ull << 22)) /* CR4.PKE */
+        __asm__ volatile("mov %0, %%cr4" : : "r"(cr4) : "memory");
     load_tables();
     init_hypercall_page();
     guest_init();
