@@ -19,6 +19,7 @@ import type { StepObservation } from "../../spec/types/generated";
 import type { CaseInput, CaseOutcome, Core, CoreDescription } from "../interface";
 import { createReferenceExecutor } from "../reference";
 import { readConsole, type ConsoleReading, type RawCase } from "./console";
+import { emulationDeviation } from "./emulation";
 import { type Host, type HostChoice, HostChooser, buildOf, hostFacts, hosts, kconfigOf, type XenImage } from "./hosts";
 import { encodeBundle, encodeProgram, programFlags, type KernelCase } from "./program";
 import { bootXen, type BootOutcome, type BootRequest } from "./qemu";
@@ -190,8 +191,11 @@ export class XenQemuCore implements Core {
       const cmdline = caseCommandLine(input);
       const choice = await chooser.choose(input, this.hostNeeds(input));
       if ("reason" in choice) return { kind: "skipped", reason: choice.reason };
+      const onHost: CaseInput = { ...input, config: choice.config as CaseInput["config"] };
+      const deviation = emulationDeviation(onHost, await chooser.predict(onHost));
+      if (deviation !== undefined) return { kind: "skipped", reason: deviation };
       // Plan for the configuration the case really runs in (the host's build, CPU).
-      const plan = planCase({ ...input, config: choice.config as CaseInput["config"] }, { spec: this.spec, build: choice.host.image.build });
+      const plan = planCase(onHost, { spec: this.spec, build: choice.host.image.build });
       return { input, plan, choice, cmdline };
     } catch (error) {
       if (error instanceof Unsupported) return { kind: "skipped", reason: error.message };
