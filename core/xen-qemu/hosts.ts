@@ -40,6 +40,7 @@ export interface HostsData {
   hypervisorBit: { word: number; bit: number };
   qemuFeatureNames: Record<string, string>;
   emulationDeviations: { list: EmulationDeviation[] };
+  xenLayout: { directmapL4Slot: number };
   timing: {
     bootMs: number;
     perCaseMs: number;

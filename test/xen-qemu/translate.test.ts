@@ -144,4 +144,22 @@ describe("compiling a case", () => {
     // A release build prints no type_info: the kernel says so, and the case is not judged.
     expect(observed({ rc: wire().results.unsupported, outputs: [] })).toMatchObject({ kind: "errored", message: expect.stringMatching(/printed no type_info/) });
   });
+
+  it("reads XPTI per domain from Xen's settings for its kind, a user base pointer from the vCPU context, and the directmap from an L4's Xen slots", () => {
+    const state = { "d0.xpti": false, "d1.xpti": true, "d1.vcpu[0].userBaseptr": "0x10010", "d1.frame[0x10010].directmap": true, "xen.directmap": true };
+    const input = caseInput("ptshare.t", "ptshare", "xen-4.22", { domains: [{ domid: 0 }, { domid: 1 }] }, [{ op: "boot", expect: { result: "ok", state } }]);
+    const plan = planCase(input, { spec, build: "release" });
+    // Domain 0 as the test kernel is: nothing to build.
+    expect(plan.domains.map((d) => d.domid)).toEqual([1]);
+    expect(plan.steps.map((step) => step.op)).toEqual(["vcpu_ctrlreg", "page_info", "read_u64", "own_top_entry"]);
+    const xptiOnlyDomU = { ...boot, bootLog: ["  XPTI (64-bit PV only): Dom0 disabled, DomU enabled (without PCID)"] };
+    const maddr = (frame: bigint): RawStep => ({ rc: 0, outputs: [{ value: frame << 12n, known: true }] });
+    const l4 = ok(4n << 28n);
+    const observed = plan.decode(raw([maddr(0x10010n), l4, ok(0x1234067n), ok(0x5678063n)]), xptiOnlyDomU);
+    expect(observed).toEqual({ kind: "observed", steps: [{ result: "ok", state }] });
+    // The test kernel's own table (a frame no case owns) stands for no user base pointer; an empty Xen slot, for no directmap.
+    const other = plan.decode(raw([{ rc: 0, outputs: [{ value: 0x999000n, known: false }] }, l4, ok(0n), ok(0n)]), xptiOnlyDomU);
+    expect(other).toMatchObject({ steps: [{ state: { "d1.vcpu[0].userBaseptr": null, "d1.frame[0x10010].directmap": false, "xen.directmap": false } }] });
+    expect(() => planCase(caseInput("ptshare.t", "ptshare", "xen-4.22", { domains: [{ domid: 0, vcpus: 2 }] }, [{ op: "boot", expect: { result: "ok" } }]), env)).toThrow(/domain 0/);
+  });
 });

@@ -7,6 +7,7 @@
  */
 import type { Value } from "../../../spec/types/generated";
 import { parseHex } from "../../hex";
+import { hosts } from "../hosts";
 import { wire } from "../wire";
 import { crValue } from "./pv";
 import { type CaseBuilder, type Results, type StateDecoder, DecodeError, Unsupported, hex, output } from "./plan";
@@ -417,6 +418,31 @@ const readers: [RegExp, Reader][] = [
         const line = results.boot.bootLog.map((l) => /XPTI \(64-bit PV only\): Dom0 (\w+), DomU (\w+)/.exec(l)).find((m) => m !== null);
         if (!line) throw new DecodeError("Xen's boot log has no XPTI line");
         return (domid === 0 ? line[1] : line[2]) === "enabled";
+      };
+    },
+  ],
+  [
+    // Xen keeps a directmap when the slot it starts in is filled in the L4s it validates
+    // (init_xen_l4_slots(), xen/arch/x86/mm.c:1644-1719): dom0's own L4 shows it.
+    /^xen\.directmap$/,
+    (_p, b) => {
+      const index = b.emit({ op: "own_top_entry", dom: 0, args: [BigInt(hosts().xenLayout.directmapL4Slot)], outputs: ["none"] });
+      return (results) => (output(results.step(index), 0) & 1n) === 1n;
+    },
+  ],
+  [
+    // A validated 64-bit PV L4 (getpageframeinfo3 reports it) whose directmap slot Xen filled.
+    /^d(\d+)\.frame\[(0x[0-9a-fA-F]+)\]\.directmap$/,
+    (p, b, key) => {
+      const domid = num(p[1]);
+      if (b.domainTypes.get(domid) === "hvm") throw new Unsupported(`needs state ${generalise(key)} of an HVM guest's frame, which Xen does not validate`);
+      const info = pageInfo(b, domid, frameOf(p[2]));
+      const entry = b.emit({ op: "read_u64", dom: domid, args: [frameOf(p[2]), BigInt(hosts().xenLayout.directmapL4Slot)], relocate: ["frame"], outputs: ["none"] });
+      return (results) => {
+        const raw = results.step(info);
+        if (raw.rc !== 0) throw new DecodeError(`XEN_DOMCTL_getpageframeinfo3 returned ${raw.rc}`);
+        const l4 = ((output(raw, 0) >> PFINFO_TYPE_SHIFT) & 0x7n) === 4n;
+        return l4 && (output(results.step(entry), 0) & 1n) === 1n;
       };
     },
   ],

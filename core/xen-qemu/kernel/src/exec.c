@@ -288,6 +288,14 @@ void exec_step(const struct wire_step *step, struct step_result *result)
     if (guest_step(step, result))
         return;
     switch (step->op) {
+    case WIRE_OP_OWN_TOP_ENTRY:
+        /* An entry of the kernel's own start-of-day top-level table, Xen's slots included. */
+        if (a[0] >= PAGE_SIZE / sizeof(u64)) {
+            result->rc = -XEN_EINVAL;
+            return;
+        }
+        result->out[0] = ((const volatile u64 *)mm.start->pt_base)[a[0]];
+        return;
     case WIRE_OP_NOP:
         break;
     case WIRE_OP_MMU_UPDATE: {
