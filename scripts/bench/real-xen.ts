@@ -11,7 +11,7 @@
  * measured and how to enable it; it is never left out in silence.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { loadavg } from "node:os";
 import { delimiter, join } from "node:path";
 import type { Counts, Report } from "../../spec/types/generated";
@@ -222,6 +222,8 @@ export async function realXenSection(options: RealXenOptions): Promise<RealXenSe
   const load = loadavg().map((l) => l.toFixed(2)).join(" ");
   say(`\nreal Xen: hvabi run --core xen-qemu --profile ${XEN_PROFILE}, whole suite · ${options.rounds} round${options.rounds === 1 ? "" : "s"} · load ${load}`);
   const dir = (name: string): string => join(options.reportsDir, name);
+  // No report of an earlier bench may pass for one of this run's.
+  rmSync(options.reportsDir, { recursive: true, force: true });
   const commands = Object.fromEntries(
     RUNS.map((run) => [run.name, nodeCommand([cli, "run", "--core", run.core, "--profile", XEN_PROFILE, "--report-dir", dir(run.name), "--quiet"], { okStatuses: [0, 1] })]),
   );
