@@ -94,7 +94,9 @@ export class XenQemuCore implements Core {
     private readonly hostsAvailable: Host[],
     private readonly kernels: Kernels,
     private readonly options: XenQemuOptions,
+    probeLog: readonly string[] = [],
   ) {
+    this.log.push(...probeLog);
     this.boot = options.boot ?? ((request) => bootXen(request));
     this.work = mkdtempSync(join(tmpdir(), "hvabi-xen-"));
     const profiles = [...spec.profiles.values()].filter((p) => p.hypervisor.split("+").includes("xen")).map((p) => p.name);
@@ -128,11 +130,13 @@ export class XenQemuCore implements Core {
       writeFileSync(module, encodeBundle(encodeProgram([], programFlags(["gnttab"])), { pv64: kernels.pv64 }));
       // A host per image and CPU model, tried in that order (images first: the release build before the debug build).
       const pairs = options.images.flatMap((image) => hosts().cpuModels.map((cpu) => ({ image, cpu })));
+      const probeLog: string[] = [];
       const found = await Promise.all(
         pairs.map(async ({ image, cpu }): Promise<Host> => {
           const boot = options.boot ?? ((request: BootRequest) => bootXen(request));
           const outcome = await boot(bootRequest(image, cpu.qemu, "", kernels.pv64Path, module, hosts().timing.bootMs, options.qemu));
           const reading = readConsole(outcome.lines);
+          probeLog.push(bootLine("probe", { label: image.label, cpu: cpu.name, qemuCpu: cpu.qemu, cmdline: "", cases: 0 }, outcome, reading));
           if (!reading.header || !reading.ended) {
             throw new XenQemuError(`the ${image.label} Xen image (${image.path}) did not boot the test kernel on QEMU's ${cpu.qemu} CPU: ${outcome.reason}\n${tail(outcome.lines, 20)}`);
           }
@@ -141,7 +145,7 @@ export class XenQemuCore implements Core {
           return { image, cpu, facts };
         }),
       );
-      return new XenQemuCore(spec, found, kernels, options);
+      return new XenQemuCore(spec, found, kernels, options, probeLog);
     } finally {
       rmSync(work, { recursive: true, force: true });
     }
@@ -286,11 +290,30 @@ export class XenQemuCore implements Core {
   }
 
   private record(boot: number, host: Host, qemuCpu: string, cmdline: string, cases: number, outcome: BootOutcome, reading: ConsoleReading): void {
-    const garbled = reading.garbled.length > 0 ? `; ${reading.garbled.length} unreadable console lines, first: ${JSON.stringify(reading.garbled[0])}` : "";
-    this.log.push(
-      `[xen-qemu] boot ${boot}: ${host.image.label}, ${host.cpu.name} (-cpu ${qemuCpu}), cmdline ${JSON.stringify(cmdline)}, ${cases} cases, ${reading.cases.size} results, ${(outcome.durationMs / 1000).toFixed(1)} s, ${outcome.end}${outcome.end === "completed" ? "" : ` (${outcome.reason})`}${garbled}`,
-    );
+    this.log.push(bootLine(boot, { label: host.image.label, cpu: host.cpu.name, qemuCpu, cmdline, cases }, outcome, reading));
   }
+}
+
+/**
+ * The core's stderr line for one boot: `[xen-qemu] boot N: …` for a batch of cases, `[xen-qemu]
+ * probe boot: …` for a boot of `start` that learns a host. The time from QEMU's start to the test
+ * kernel's first console line ("first kernel line at …", or "no kernel line") is what Xen and
+ * dom0's construction cost before any case ran. `npm run bench` reads these lines back
+ * (scripts/bench/real-xen.ts): keep one line per boot.
+ */
+export function bootLine(
+  boot: number | "probe",
+  what: { label: string; cpu: string; qemuCpu: string; cmdline: string; cases: number },
+  outcome: BootOutcome,
+  reading: ConsoleReading,
+): string {
+  const garbled = reading.garbled.length > 0 ? `; ${reading.garbled.length} unreadable console lines, first: ${JSON.stringify(reading.garbled[0])}` : "";
+  const kernel = outcome.firstKernelLineMs === undefined ? "no kernel line" : `first kernel line at ${(outcome.firstKernelLineMs / 1000).toFixed(1)} s`;
+  const name = boot === "probe" ? "probe boot" : `boot ${boot}`;
+  return (
+    `[xen-qemu] ${name}: ${what.label}, ${what.cpu} (-cpu ${what.qemuCpu}), cmdline ${JSON.stringify(what.cmdline)}, ${what.cases} cases, ${reading.cases.size} results, ` +
+    `${(outcome.durationMs / 1000).toFixed(1)} s, ${kernel}, ${outcome.end}${outcome.end === "completed" ? "" : ` (${outcome.reason})`}${garbled}`
+  );
 }
 
 function bootRequest(image: XenImage, qemuCpu: string, cmdline: string, dom0Kernel: string, module: string, timeoutMs: number, qemu?: string): BootRequest {

@@ -65,6 +65,30 @@ export async function timeProcess(command: Command): Promise<Timed> {
   }
 }
 
+/**
+ * Runs the commands alternately for `rounds` rounds; per command, its timings in round order.
+ * `after`, when given, sees each run as it ends (to read what it wrote before the next round
+ * writes over it).
+ */
+export async function alternate(
+  commands: Record<string, Command>,
+  rounds: number,
+  after?: (name: string, round: number, timed: Timed) => void,
+): Promise<Record<string, Timed[]>> {
+  const names = Object.keys(commands);
+  const timings: Record<string, Timed[]> = Object.fromEntries(names.map((name) => [name, []]));
+  for (let round = 0; round < rounds; round++) {
+    // Each round starts with another command, so none always runs first (on a cold page cache) or last.
+    const order = names.map((_, i) => names[(i + round) % names.length]!);
+    for (const name of order) {
+      const timed = await timeProcess(commands[name]!);
+      timings[name]!.push(timed);
+      after?.(name, round, timed);
+    }
+  }
+  return timings;
+}
+
 export interface Spread {
   median: number;
   min: number;

@@ -10,7 +10,13 @@
  *       it implements, against (b) on the same cases;
  *   (d) the same cases as vitest test.each tests calling the reference core;
  *   the cold start of `hvabi run` on the committed suite, and the peak RSS of
- *   (b) at the largest corpus.
+ *   (b) at the largest corpus;
+ *   real Xen (real-xen.ts): `hvabi run --core xen-qemu --profile xen-4.17` on
+ *   the whole suite, both builds in one process and each build alone: its
+ *   boots (probe and case), cases per boot, the share of time spent booting,
+ *   its results, and the both-builds wall time against the 3-minute target.
+ *   Without the set-up (`sudo npm run setup:xen`) it says loudly that real Xen
+ *   was not measured.
  *
  * Every figure is a whole process, wall time from spawn to exit. Measurements
  * that are compared run alternately, round after round, so a busy machine
@@ -18,6 +24,14 @@
  *
  *     npm run bench [-- --sizes 1000,10000,100000] [--rounds 5,3,1] [--cold 15]
  *                   [--c-core PATH] [--fresh] [--out out/bench]
+ *                   [--xen-rounds 1] [--no-xen | --only xen]
+ *
+ *   --xen-rounds N  rounds of the three real-Xen runs (default 1; a round took 4–5 minutes on 2 cores)
+ *   --no-xen        leave the real-Xen section out, on purpose (the output says so)
+ *   --only xen      the real-Xen section alone: no cold start, corpora, C core or vitest figures
+ *
+ * The figures go to out/bench/bench.json (`realXen` for the real-Xen section);
+ * the real-Xen runs' reports stay in out/bench/real-xen/{both,release,debug}.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
@@ -28,7 +42,8 @@ import { packageRoot } from "../../spec/paths";
 import { resolveCore } from "../../runner/resolve-core";
 import { cCore } from "./c-core";
 import { corpora, corpusKey } from "./corpus";
-import { nodeCommand, spread, timeProcess, type Command, type Spread, type Timed } from "./processes";
+import { alternate, nodeCommand, spread, type Command, type Spread, type Timed } from "./processes";
+import { printSection, realXenSection, summaryLine, type RealXenSection } from "./real-xen";
 
 const ROOT = packageRoot();
 const CLI = join(ROOT, "dist", "runner", "cli.js");
@@ -63,18 +78,6 @@ function reportCounts(dir: string): { cases: number; results: number; pass: numb
 
 function runCommand(paths: string[], extra: string[], name: string): Command {
   return nodeCommand([CLI, "run", ...paths, "--report-dir", join(scratch, name), "--quiet", ...extra], { okStatuses: [0, 1] });
-}
-
-/** Runs the commands alternately for `rounds` rounds; per command, its timings in round order. */
-async function alternate(commands: Record<string, Command>, rounds: number): Promise<Record<string, Timed[]>> {
-  const names = Object.keys(commands);
-  const timings: Record<string, Timed[]> = Object.fromEntries(names.map((name) => [name, []]));
-  for (let round = 0; round < rounds; round++) {
-    // Each round starts with another command, so none always runs first (on a cold page cache) or last.
-    const order = names.map((_, i) => names[(i + round) % names.length]!);
-    for (const name of order) timings[name]!.push(await timeProcess(commands[name]!));
-  }
-  return timings;
 }
 
 function figure(label: string, timings: readonly Timed[], cases: number, results: number): Figure {
@@ -112,33 +115,30 @@ async function coreAreas(program: string): Promise<string[]> {
   }
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      sizes: { type: "string", default: "1000,10000,100000" },
-      rounds: { type: "string", default: "5,3,1" },
-      cold: { type: "string", default: "15" },
-      "c-core": { type: "string" },
-      fresh: { type: "boolean", default: false },
-      out: { type: "string", default: join(ROOT, "out", "bench") },
-    },
-  });
-  const sizes = values.sizes.split(",").map(Number);
-  const rounds = values.rounds.split(",").map(Number);
-  if (sizes.some((n) => !(Number.isInteger(n) && n > 0)) || rounds.some((n) => !(Number.isInteger(n) && n > 0))) throw new Error("--sizes and --rounds take positive whole numbers, comma-separated");
-  const roundsFor = (i: number): number => rounds[Math.min(i, rounds.length - 1)]!;
-  const figures: Figure[] = [];
-  const ratios: Ratio[] = [];
-  const notes: string[] = [];
-  const started = Date.now();
+interface Options {
+  sizes: number[];
+  /** Rounds per size, the last repeated for larger sizes. */
+  rounds: number[];
+  cold: number;
+  cCore?: string;
+  fresh: boolean;
+}
 
-  say(`hvabi benchmark · ${availableParallelism()} × ${cpus()[0]?.model.trim() ?? "unknown CPU"} · node ${process.version} · load average ${load()}`);
-  const c = cCore(values["c-core"]);
+interface Collected {
+  figures: Figure[];
+  ratios: Ratio[];
+  notes: string[];
+}
+
+/** The cold start, (a)–(d) on each corpus, and peak RSS: every section but real Xen. */
+async function measureHvabi(options: Options, { figures, ratios, notes }: Collected): Promise<void> {
+  const { sizes } = options;
+  const c = cCore(options.cCore);
   say(c.ok ? `C implementation: ${c.program} (${c.source})` : `C implementation: ${c.why}`);
   const cAreas = c.ok ? await coreAreas(c.program) : [];
 
   // Cold start: the committed suite, a whole process each time.
-  const coldRuns = Number(values.cold);
+  const coldRuns = options.cold;
   const baseline = await alternate({ node: { program: process.execPath, args: ["-e", "0"] } }, coldRuns);
   const cold = await alternate({ cold: runCommand([], [], "cold") }, coldRuns);
   const suite = reportCounts(join(scratch, "cold"));
@@ -151,12 +151,12 @@ async function main(): Promise<void> {
   say(`  target under 0.5 s: ${coldTarget ? "met" : "MISSED"} (median)`);
 
   say(`\ncorpora: load ${load()}`);
-  const sets = await corpora(sizes, corpusKey(), values.fresh);
+  const sets = await corpora(sizes, corpusKey(), options.fresh);
   for (const [size, set] of [...sets].sort(([a], [b]) => a - b)) {
     say(`  ${size.toLocaleString("en-US")} cases in ${set.dir}${set.generatedInMs === undefined ? "" : ` (generated in ${seconds(set.generatedInMs)}, ${Math.round(size / (set.generatedInMs / 1000))} cases/s)`}`);
   }
   for (const [index, size] of sizes.entries()) {
-    const round = roundsFor(index);
+    const round = options.rounds[Math.min(index, options.rounds.length - 1)]!;
     const set = sets.get(size)!;
     say(`\n${size.toLocaleString("en-US")} cases · ${round} round${round === 1 ? "" : "s"} · load ${load()}`);
     const commands: Record<string, Command> = {
@@ -224,13 +224,62 @@ async function main(): Promise<void> {
     }
   }
 
-  say(`\nratios (each the median over rounds of figures measured in the same round):`);
-  for (const r of ratios) printRatio(r);
+}
+
+function positiveIntegers(option: string, text: string): number[] {
+  const numbers = text.split(",").map(Number);
+  if (numbers.some((n) => !(Number.isInteger(n) && n > 0))) throw new Error(`--${option} takes positive whole numbers, comma-separated`);
+  return numbers;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      sizes: { type: "string", default: "1000,10000,100000" },
+      rounds: { type: "string", default: "5,3,1" },
+      cold: { type: "string", default: "15" },
+      "c-core": { type: "string" },
+      fresh: { type: "boolean", default: false },
+      out: { type: "string", default: join(ROOT, "out", "bench") },
+      "xen-rounds": { type: "string", default: "1" },
+      "no-xen": { type: "boolean", default: false },
+      only: { type: "string" },
+    },
+  });
+  const options: Options = {
+    sizes: positiveIntegers("sizes", values.sizes),
+    rounds: positiveIntegers("rounds", values.rounds),
+    cold: positiveIntegers("cold", values.cold)[0]!,
+    fresh: values.fresh,
+    ...(values["c-core"] === undefined ? {} : { cCore: values["c-core"] }),
+  };
+  const xenRounds = positiveIntegers("xen-rounds", values["xen-rounds"])[0]!;
+  if (values.only !== undefined && values.only !== "xen") throw new Error(`--only takes "xen" (the real-Xen section alone), not "${values.only}"`);
+  const onlyXen = values.only === "xen";
+  if (onlyXen && values["no-xen"]) throw new Error("--only xen and --no-xen contradict each other");
+  const collected: Collected = { figures: [], ratios: [], notes: [] };
+  const { figures, ratios, notes } = collected;
+  const started = Date.now();
+
+  say(`hvabi benchmark · ${availableParallelism()} × ${cpus()[0]?.model.trim() ?? "unknown CPU"} · node ${process.version} · load average ${load()}`);
+  if (onlyXen) say("--only xen: the real-Xen section alone (no cold start, corpora, C implementation or vitest figures)");
+  else await measureHvabi(options, collected);
+
+  const realXen: RealXenSection = values["no-xen"]
+    ? { status: "skipped", why: "--no-xen was given" }
+    : await realXenSection({ rounds: xenRounds, reportsDir: join(values.out, "real-xen"), say });
+  if (realXen.status === "skipped") printSection(realXen, say);
+
+  if (!onlyXen) {
+    say(`\nratios (each the median over rounds of figures measured in the same round):`);
+    for (const r of ratios) printRatio(r);
+  }
+  say(`\n${summaryLine(realXen)}`);
   for (const note of notes) say(`note: ${note}`);
   say(`\ntotal ${seconds(Date.now() - started)} · load average now ${load()}`);
   mkdirSync(values.out, { recursive: true });
   const file = join(values.out, "bench.json");
-  writeFileSync(file, `${JSON.stringify({ load: loadavg(), cpus: availableParallelism(), node: process.version, figures, ratios, notes }, null, 1)}\n`);
+  writeFileSync(file, `${JSON.stringify({ load: loadavg(), cpus: availableParallelism(), node: process.version, figures, ratios, realXen, notes }, null, 1)}\n`);
   say(`wrote ${file}`);
 }
 

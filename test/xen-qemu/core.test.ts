@@ -168,3 +168,46 @@ describe("the real-Xen core's batches", () => {
     await xen.close();
   });
 });
+
+describe("the real-Xen core's boot lines (read back by npm run bench, scripts/bench/real-xen.ts)", () => {
+  // QEMU's max CPU under TCG, as a probe boot of Xen 4.17 reported it (test/xen-qemu/hosts.test.ts).
+  const RAW = "fcbfbfd,fed8320b,edd3fbfd,75,5,1d843a9,8001021c,0,0,0,0,0,0,0,0,0,0,0,0";
+  const probeConsole = [
+    "(XEN) Xen version 4.17.5 (test) debug=n",
+    "(XEN) CPU Vendor: AMD, Family 15 (0xf), Model 107 (0x6b)",
+    "(XEN)   XPTI (64-bit PV only): Dom0 disabled, DomU disabled (without PCID)",
+    "(XEN)   PV L1TF shadowing: Dom0 disabled, DomU disabled",
+    "H version=4.17.5|caps=xen-3.0-x86_64 hvm-3.0-x86_64|changeset=",
+    `B featureset.raw=${RAW} cpu.paddrBits=46`,
+    "E 0",
+  ];
+
+  it("logs each probe boot of start, then each case boot, one line each, with the time to the kernel's first line", async () => {
+    const xen = await XenQemuCore.start({
+      images: [host.image],
+      kernelDir,
+      spec,
+      boot: async (request) => {
+        const cases = casesIn(request.module ?? "");
+        const lines = cases.length === 0 ? probeConsole : [...HEAD, ...cases.map((i) => `R${i.toString(16)} 0:300`), `E ${cases.length}`];
+        return { end: "completed", reason: "completed", lines, durationMs: 2345, firstKernelLineMs: 1960, exitStatus: 0, signal: null, stderrTail: "" };
+      },
+    });
+    // A configuration exactly the first probed host's, so that the case runs.
+    const input = caseInput("a", "gnttab", "xen-4.22", {}, [distinct(1)]);
+    const outcomes = await xen.run([{ ...input, config: realise(input.config, xen.hosts[0]!).config as CaseInput["config"] }]);
+    expect(outcomes.map((o) => o.kind)).toEqual(["observed"]);
+    const lines = xen.stderr().split("\n");
+    const probes = hosts().cpuModels.map((cpu) => `[xen-qemu] probe boot: release, ${cpu.name} (-cpu ${cpu.qemu}), cmdline "", 0 cases, 0 results, 2.3 s, first kernel line at 2.0 s, completed`);
+    expect(lines.slice(0, probes.length).sort()).toEqual(probes.sort());
+    expect(lines.slice(probes.length)).toEqual([expect.stringMatching(/^\[xen-qemu\] boot 1: release, amd \(-cpu [^)]+\), cmdline "", 1 cases, 1 results, 2\.3 s, first kernel line at 2\.0 s, completed$/)]);
+    await xen.close();
+  });
+
+  it("says when the kernel never printed, and how the boot ended", async () => {
+    const xen = core(() => ({ lines: ["(XEN) Xen version 4.17.5", "(XEN) Panic on CPU 0:", "(XEN) bad command line"], end: "xen-panic" }));
+    await xen.run([onHost("a", [{ op: "boot", expect: { result: "ok" } }], "bad=option")]);
+    expect(xen.stderr()).toMatch(/^\[xen-qemu\] boot 1: release, amd \(-cpu [^)]+\), cmdline "bad=option", 1 cases, 0 results, 0\.0 s, no kernel line, xen-panic \(xen-panic\)$/);
+    await xen.close();
+  });
+});
