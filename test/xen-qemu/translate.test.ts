@@ -162,4 +162,17 @@ describe("compiling a case", () => {
     expect(other).toMatchObject({ steps: [{ state: { "d1.vcpu[0].userBaseptr": null, "d1.frame[0x10010].directmap": false, "xen.directmap": false } }] });
     expect(() => planCase(caseInput("ptshare.t", "ptshare", "xen-4.22", { domains: [{ domid: 0, vcpus: 2 }] }, [{ op: "boot", expect: { result: "ok" } }]), env)).toThrow(/domain 0/);
   });
+
+  it("asks whether Xen offers grant transfers with a transfer of no entries: 0 yes, -EOPNOTSUPP no, anything else undecided", () => {
+    const input = caseInput("gnttab.t", "gnttab", "xen-4.22", {}, [{ op: "boot", expect: { result: "ok", state: { "xen.gnttab.transfer": true } } }]);
+    const plan = planCase(input, env);
+    expect(plan.steps).toEqual([expect.objectContaining({ op: "gnttab_transfer", dom: 0, args: [0n, 0n, 0n, 1n] })]);
+    const state = (rc: number): unknown => {
+      const outcome = plan.decode(raw([{ rc, outputs: [] }]), boot);
+      return outcome.kind === "observed" ? outcome.steps[0]?.state?.["xen.gnttab.transfer"] : outcome;
+    };
+    expect(state(0)).toBe(true);
+    expect(state(-95)).toBe(false);
+    expect(state(-22)).toMatchObject({ kind: "errored", message: expect.stringMatching(/neither 0 nor -EOPNOTSUPP/) });
+  });
 });

@@ -296,6 +296,20 @@ const readers: [RegExp, Reader][] = [
     },
   ],
   [
+    // gnttab_transfer() answers -EOPNOTSUPP before looking at its entries when transfers are off
+    // (xen/common/grant_table.c:2243-2244), so a transfer of no entries asks only that.
+    /^xen\.gnttab\.transfer$/,
+    (_p, b) => {
+      const index = b.emit({ op: "gnttab_transfer", dom: 0, args: [0n, 0n, 0n, 1n], outputs: ["none"] });
+      return (results) => {
+        const rc = results.step(index).rc;
+        if (rc === 0) return true;
+        if (rc === -95) return false;
+        throw new DecodeError(`a transfer of no grant entries returned ${rc}, neither 0 nor -EOPNOTSUPP`);
+      };
+    },
+  ],
+  [
     /^xen\.gnttab\.maxVersion$/,
     (_p, b) => {
       b.probes.add("gnttab");

@@ -331,8 +331,9 @@ void exec_step(const struct wire_step *step, struct step_result *result)
         result->rc = grant_copy(a, result);
         break;
     case WIRE_OP_GNTTAB_TRANSFER: {
+        /* a3 = 1: a transfer of no entries, which only asks whether Xen offers transfers at all. */
         struct gnttab_transfer transfer = {(ulong)a[0], (u16)a[1], (u32)a[2], 0};
-        result->rc = hypercall3(HC_grant_table_op, GNTTABOP_transfer, &transfer, 1);
+        result->rc = hypercall3(HC_grant_table_op, GNTTABOP_transfer, &transfer, a[3] ? 0 : 1);
         result->out[0] = (u64)(s64)transfer.status;
         break;
     }
