@@ -20,6 +20,7 @@ import { imagesFor } from "../../core/xen-qemu/index";
 import { TEST_CRASH_DOM0 } from "../../core/xen-qemu/translate";
 import { loadSpec } from "../../spec";
 import { caseInput } from "../mutation/case-input";
+import { findXenImages } from "../../core/xen-qemu/xen-images";
 import { missingSetUp, notRunBanner } from "./set-up";
 
 const ROOT = resolve(__dirname, "..", "..");
@@ -116,6 +117,26 @@ describe("real Xen 4.17 under QEMU (release build)", () => {
       );
       // The core describes itself by the version the hypervisor printed, not by a name we chose.
       expect(report.core.version, context).toMatch(/4\.17/);
+    },
+    180_000,
+  );
+
+  it.skipIf(notRun)(
+    title("a Xen image given by path runs the same way, under the label it is given, its build read from its configuration"),
+    () => {
+      const release = findXenImages()?.release;
+      if (release === undefined) throw new Error("the release image vanished");
+      const reportDir = join(work, "own-image");
+      const run = spawnSync(
+        process.execPath,
+        [CLI, "run", "--core", `xen-qemu --xen ${release.path} --label mine`, "--profile", "xen-4.17", "--report-dir", reportDir, join(ROOT, "cases/gnttab/copy.v2-full-page-grant.json")],
+        { cwd: ROOT, encoding: "utf8", timeout: 170_000 },
+      );
+      const context = `${run.stdout}\n${run.stderr}`;
+      expect(run.status, context).toBe(0);
+      const report = JSON.parse(readFileSync(join(reportDir, "report.json"), "utf8")) as { core: { version: string }; results: Array<{ status: string }> };
+      expect(report.core.version, context).toMatch(/^Xen 4\.17\.\d+ .*\(mine: release build\)/);
+      expect(report.results.map((r) => r.status)).toEqual(["pass"]);
     },
     180_000,
   );
