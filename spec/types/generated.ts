@@ -1265,7 +1265,7 @@ export interface GnttabTransferArgs {
   ref: number;
 }
 /**
- * The guest executes CPUID and reads its feature flags: returns `feature.<name>` for every flag of spec/data/x86/cpuid.json at that leaf and subleaf, as the domain's CPUID policy reports it.
+ * The guest executes CPUID and reads its feature flags: returns `feature.<name>` for every flag of spec/data/x86/cpuid.json at that leaf and subleaf, as the domain's CPUID policy reports it. A PV guest's is its kernel's enlightened CPUID (Xen's forced-emulation prefix, serviced from #UD), as PV kernels use it.
  */
 export interface CpuidFeaturesStep {
   op: "cpuid_features";
@@ -3497,6 +3497,10 @@ export interface XenFeaturePolicy {
    * The config.cpu.features key saying the host has it; `always` for features every x86-64 host has; `never` for features no host of the case model has.
    */
   host: string;
+  /**
+   * Only for a `!` flag: a PV guest kernel's enlightened CPUID (Xen's forced-emulation path, entered through #UD) also reports the flag set when the domain's policy has this feature and Xen's own CR4 has the mirrored bit, whatever the guest's CR4 says (guest_cpuid(), xen/arch/x86/cpuid.c: Xen's OSXSAVE leaks into PV kernels, "a defacto part of the PV ABI").
+   */
+  pvKernelFromXenWith?: string;
 }
 /**
  * Conventions of the Xen case model (spec/data/xen/model.json).

@@ -18,6 +18,7 @@ import { guestContext } from "./guest";
 import { writeWord } from "./memory";
 import { pagingFor, type Paging } from "./paging";
 import type { XenVcpu } from "./vcpu";
+import { xenCr4 } from "./xen-registers";
 
 const PKRU_MASK = (1n << 32n) - 1n;
 
@@ -62,17 +63,27 @@ function memAccess(machine: XenMachine, args: MemAccessArgs): Observation {
   }
 }
 
-/** CPUID: the flags at this leaf as the domain's policy has them; `!` flags report the guest's CR4. */
+/**
+ * CPUID: the flags at this leaf as the domain's policy has them; `!` flags
+ * report the guest's CR4. A PV guest's CPUID is its kernel's enlightened
+ * CPUID (the forced-emulation prefix, which Xen services from #UD), where a
+ * `!` flag with `pvKernelFromXenWith` also shows Xen's own CR4 bit when the
+ * domain has that feature: guest_cpuid() leaks Xen's OSXSAVE into PV kernels
+ * (xen/arch/x86/cpuid.c:219-225 in 4.17, 357-363 in 4.22).
+ */
 function cpuidFeatures(machine: XenMachine, args: CpuidFeaturesArgs): Observation {
   const { domain, vcpu } = guestContext(machine, args.dom, args.vcpu);
   const subject = policySubject(domain);
   const returns: Record<string, boolean> = {};
   for (const feature of cpuidFeaturesAt(machine.spec, args.leaf, args.subleaf!)) {
-    const guests = featureset(machine).features[feature.name]?.guests;
-    if (guests === "!") {
+    const policy = featureset(machine).features[feature.name];
+    if (policy?.guests === "!") {
       if (feature.mirrorsCr4 === undefined) throw new Error(`${feature.name} is special but mirrors no CR4 field`);
+      const mask = fieldMask(machine, "cr4", feature.mirrorsCr4);
       const cr4 = domain.isPv ? vcpu.pv.cr4 : vcpu.hvm.cr4;
-      returns[`feature.${feature.name}`] = (cr4 & fieldMask(machine, "cr4", feature.mirrorsCr4)) !== 0n;
+      const leaked = domain.isPv && policy.pvKernelFromXenWith !== undefined
+        && domainHas(machine, subject, policy.pvKernelFromXenWith) && (xenCr4(machine) & mask) !== 0n;
+      returns[`feature.${feature.name}`] = (cr4 & mask) !== 0n || leaked;
     } else {
       returns[`feature.${feature.name}`] = domainHas(machine, subject, feature.name);
     }
