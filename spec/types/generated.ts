@@ -2294,6 +2294,10 @@ export interface SmapChoices {
    */
   fred: boolean;
   /**
+   * `cet=` takes a plain boolean element, which sets shadow stacks and IBT together, besides `shstk[=<bool>]` and `ibt[=<bool>]` (Xen 4.20 on, f9a2e86f21). false: a plain boolean element is invalid (-EINVAL) and changes nothing.
+   */
+  cetBoolean: boolean;
+  /**
    * What each choice's value rests on, by choice name: code read at a commit (with its lines) or facts. A profile based on another gives sources for every value that differs from its base's.
    */
   sources?: {
