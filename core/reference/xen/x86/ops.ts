@@ -15,6 +15,7 @@ import { domainHas, policySubject } from "./cpu-policy";
 import { x86State } from "./domain-state";
 import { deliver } from "./exceptions";
 import { guestContext } from "./guest";
+import { cpuFeature } from "./host";
 import { writeWord } from "./memory";
 import { pagingFor, type Paging } from "./paging";
 import type { XenVcpu } from "./vcpu";
@@ -93,7 +94,11 @@ function cpuidFeatures(machine: XenMachine, args: CpuidFeaturesArgs): Observatio
 
 /**
  * STAC/CLAC are CPL-0 instructions that need SMAP in CPUID, so PV guests (ring
- * 1 or 3) get #UD (S13); POPF changes AC at any privilege level.
+ * 1 or 3) get #UD (S13); POPF changes AC at any privilege level. An HVM
+ * guest's STAC/CLAC run natively, never intercepted (no STAC/CLAC in Xen's
+ * SVM intercept lists, xen/arch/x86/include/asm/hvm/svm/vmcb.h:25-79 in Xen
+ * 4.17; VMX has no such exit): the processor checks its own SMAP, not the
+ * guest's CPUID, so `smap=0` hiding SMAP does not make them #UD.
  */
 function acInstruction(machine: XenMachine, args: AcInstructionArgs): Observation {
   const { domain, vcpu } = guestContext(machine, args.dom, args.vcpu);
@@ -104,7 +109,7 @@ function acInstruction(machine: XenMachine, args: AcInstructionArgs): Observatio
     return ok();
   }
   const ring0 = !domain.isPv && vcpu.mode === "kernel";
-  if (!ring0 || !domainHas(machine, policySubject(domain), "smap")) return deliver(machine, domain, vcpu, "#UD");
+  if (!ring0 || !cpuFeature(machine, "smap")) return deliver(machine, domain, vcpu, "#UD");
   vcpu.ac = args.insn === "stac";
   return ok();
 }
