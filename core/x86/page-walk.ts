@@ -2,7 +2,10 @@
  * The architectural 4-level (IA-32e) page walk and permission check
  * (cr-pinning-and-x86-facts 59-76): which access faults, with which #PF error
  * code, and which accessed/dirty bits a successful access sets. It has no TLB
- * and no side effects: the caller applies the returned A/D updates.
+ * and no side effects: the caller applies the returned A/D updates. A fault
+ * sets nothing, as Xen's own walker does (guest_walk.c); a processor may set
+ * A in the upper-level entries a faulting walk used (SDM Vol. 3A §4.8), so
+ * cases check only the leaf (PTE-AD-BITS).
  */
 import type { Spec } from "../../spec";
 import { layout, type Layout } from "./layouts";

@@ -1265,7 +1265,7 @@ export interface GnttabTransferArgs {
   ref: number;
 }
 /**
- * The guest executes CPUID and reads its feature flags: returns `feature.<name>` for every flag of spec/data/x86/cpuid.json at that leaf and subleaf, as the domain's CPUID policy reports it.
+ * The guest executes CPUID and reads its feature flags: returns `feature.<name>` for every flag of spec/data/x86/cpuid.json at that leaf and subleaf, as the domain's CPUID policy reports it. A PV guest's is its kernel's enlightened CPUID (Xen's forced-emulation prefix, serviced from #UD), as PV kernels use it.
  */
 export interface CpuidFeaturesStep {
   op: "cpuid_features";
@@ -2293,6 +2293,10 @@ export interface SmapChoices {
    * Xen has FRED support: the boolean parameter `fred`, FRED use on a CPU with it (by default on AMD outside the PV shim), and what that use implies (32-bit PV off, shadow stacks on by default, CR4.FRED). false: `fred` is an unknown parameter and Xen never uses FRED.
    */
   fred: boolean;
+  /**
+   * `cet=` takes a plain boolean element, which sets shadow stacks and IBT together, besides `shstk[=<bool>]` and `ibt[=<bool>]` (Xen 4.20 on, f9a2e86f21). false: a plain boolean element is invalid (-EINVAL) and changes nothing.
+   */
+  cetBoolean: boolean;
   /**
    * What each choice's value rests on, by choice name: code read at a commit (with its lines) or facts. A profile based on another gives sources for every value that differs from its base's.
    */
@@ -3497,6 +3501,10 @@ export interface XenFeaturePolicy {
    * The config.cpu.features key saying the host has it; `always` for features every x86-64 host has; `never` for features no host of the case model has.
    */
   host: string;
+  /**
+   * Only for a `!` flag: a PV guest kernel's enlightened CPUID (Xen's forced-emulation path, entered through #UD) also reports the flag set when the domain's policy has this feature and Xen's own CR4 has the mirrored bit, whatever the guest's CR4 says (guest_cpuid(), xen/arch/x86/cpuid.c: Xen's OSXSAVE leaks into PV kernels, "a defacto part of the PV ABI").
+   */
+  pvKernelFromXenWith?: string;
 }
 /**
  * Conventions of the Xen case model (spec/data/xen/model.json).

@@ -28,6 +28,7 @@ describe("every profile states each knob; xen-4.17 differs from its base only wh
   it.each([
     ["gnttab", "zeroLengthCopy", "ignored", "checked"],
     ["smap", "fred", true, false],
+    ["smap", "cetBoolean", true, false],
     ["pte", "badL1FlagsFormat", "%#x", "%x"],
     ["ptshare", "unknownElfNotes", [], [13, 19]],
     ["cr4", "unknownFeatures", [], ["pks", "lass", "auto_ibrs"]],
@@ -85,6 +86,17 @@ describe("smap fred (D1)", () => {
     const unavailable = both("smap", { xen: { cmdline: "fred=1" } }, [boot()]);
     expect(unavailable.merged[0]?.log).toEqual([{ msg: "fred-unavailable" }]);
     expect(unavailable.old[0]?.log).toEqual([{ msg: "param-unknown", param: "fred" }]);
+  });
+});
+
+describe("smap cetBoolean (found on real Xen 4.17, not in the study)", () => {
+  it("false: `cet=0` is an invalid value that turns nothing off, so on a CET CPU shadow stacks, IBT and the loss of 32-bit PV stay", () => {
+    const config = { xen: { cmdline: "cet=0", kconfig: { PV32: true } }, cpu: { features: { cet_ss: true, cet_ibt: true } } };
+    const boot = { op: "boot", expect: { result: "ok", state: { "xen.shstk": false, "xen.ibt": false, "xen.pv32": true }, log: [] } };
+    const { merged, old } = both("smap", config, [boot]);
+    expect(merged[0]).toMatchObject({ result: "ok", log: [], state: { "xen.shstk": false, "xen.ibt": false, "xen.pv32": true } });
+    expect(old[0]?.log).toEqual([{ msg: "param-invalid", param: "cet", value: "0", rc: -22 }, { msg: "pv32-disabled-cet" }]);
+    expect(old[0]?.state).toMatchObject({ "xen.shstk": true, "xen.ibt": true, "xen.pv32": false });
   });
 });
 

@@ -2,6 +2,9 @@
 import { describe, expect, it } from "vitest";
 import { defaultSmapOptions, parseCet, parsePv, parseSmapLike, type ConfigDisabled } from "../../core/reference/xen/smap/options";
 import { defaultPtshareOptions, parsePcid, parseXpti } from "../../core/reference/xen/ptshare/options";
+import { profileChoices } from "../../spec";
+import type { SmapChoices } from "../../spec/types/generated";
+import { spec } from "./xen-machine";
 
 const EINVAL = 22;
 
@@ -32,12 +35,21 @@ describe("pv= (S11, K3)", () => {
 });
 
 describe("cet=", () => {
+  const merged = profileChoices<SmapChoices>(spec, "smap", "xen-4.22");
+  const old = profileChoices<SmapChoices>(spec, "smap", "xen-4.17");
   it("takes booleans for both, shstk= and ibt= for one", () => {
     const options = defaultSmapOptions();
-    expect(parseCet("0,ibt", options, EINVAL)).toBe(0);
+    expect(parseCet("0,ibt", options, merged, EINVAL)).toBe(0);
     expect(options).toMatchObject({ shstk: false, ibt: true });
-    expect(parseCet("shstk=maybe,no-ibt", options, EINVAL)).toBe(-EINVAL);
+    expect(parseCet("shstk=maybe,no-ibt", options, merged, EINVAL)).toBe(-EINVAL);
     expect(options).toMatchObject({ shstk: false, ibt: false });
+  });
+  it("without `cetBoolean` (Xen 4.17) a plain boolean is invalid and changes nothing; the other elements still apply", () => {
+    const options = defaultSmapOptions();
+    expect(parseCet("0,no-ibt", options, old, EINVAL)).toBe(-EINVAL);
+    expect(options).toMatchObject({ shstk: "default", ibt: false });
+    expect(parseCet("shstk=0,ibt", options, old, EINVAL)).toBe(0);
+    expect(options).toMatchObject({ shstk: false, ibt: true });
   });
 });
 

@@ -6,7 +6,7 @@ import { ok, type Observation } from "../../observe";
 import type { XenDomain } from "../domain";
 import { writeCr0, writeCr3, writeCr4, writeEfer } from "../hvm/control-registers";
 import type { XenMachine, XenOperations } from "../machine";
-import { pvReadCr, pvWriteCr } from "../pv/guest-cr";
+import { pvCrUndefined, pvReadCr, pvWriteCr } from "../pv/guest-cr";
 import { policySubject } from "../x86/cpu-policy";
 import { deliver } from "../x86/exceptions";
 import { guestContext } from "../x86/guest";
@@ -30,6 +30,7 @@ function readCr(machine: XenMachine, args: ReadCrArgs): Observation {
   const { domain, vcpu } = guestContext(machine, args.dom, args.vcpu);
   vcpu.mode = guestMode(args.mode);
   if (domain.isPv) {
+    if (pvCrUndefined(domain, args.cr)) return deliver(machine, domain, vcpu, "#UD");
     if (vcpu.mode === "user") return deliver(machine, domain, vcpu, "#GP");
     const read = pvReadCr(machine, domain, vcpu, args.cr);
     return read.kind === "ok" ? ok({ value: `0x${(read.value ?? 0n).toString(16)}` }) : deliver(machine, domain, vcpu, "#GP");
@@ -46,6 +47,7 @@ function writeCr(machine: XenMachine, args: WriteCrArgs): Observation {
   vcpu.mode = guestMode(args.mode);
   const value = parseHex(args.value);
   if (domain.isPv) {
+    if (pvCrUndefined(domain, args.cr)) return deliver(machine, domain, vcpu, "#UD");
     if (vcpu.mode === "user") return deliver(machine, domain, vcpu, "#GP");
     return pvWriteCr(machine, domain, vcpu, args.cr, value).kind === "ok" ? ok() : deliver(machine, domain, vcpu, "#GP");
   }

@@ -39,9 +39,10 @@ export const longModeActive = (machine: XenMachine, regs: HvmRegisters): boolean
 export const pagingEnabled = (machine: XenMachine, regs: HvmRegisters): boolean => (regs.cr0 & cr0(machine, "PG")) !== 0n;
 
 /**
- * MOV to CR0. NW without CD is refused by the processor before Xen sees the
- * write (fact 49); with EFER.LMA the model's guest runs 64-bit code, so PG
- * cannot be cleared.
+ * MOV to CR0. NW without CD is #GP(0) as the architecture and KVM have it
+ * (fact 49); Xen intercepts the write and its hvm_set_cr0() lacks that check,
+ * so on real Xen the next VM entry fails instead (CR4-HVM-CR0's note). With
+ * EFER.LMA the model's guest runs 64-bit code, so PG cannot be cleared.
  */
 export function writeCr0(machine: XenMachine, regs: HvmRegisters, value: bigint): HvmWrite {
   if ((value & UPPER_HALF) !== 0n) return "general-protection";

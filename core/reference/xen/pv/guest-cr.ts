@@ -16,6 +16,21 @@ import { smapChoices } from "./hardware-cr4";
 
 export type CrAccess = { kind: "ok"; value?: bigint } | { kind: "general-protection" };
 
+const CR8 = 8;
+
+/**
+ * A 32-bit PV guest can name CR8 only as AMD's LOCK MOV CR0 form, which
+ * Xen's emulator decodes as CR8 only for a domain with CR8_LEGACY and
+ * otherwise answers with #UD, before any privilege check
+ * (x86_decode_twobyte(), xen/arch/x86/x86_emulate/x86_emulate.c:2731-2740 in
+ * Xen 4.17, decode.c:782-793 in 4.22; injected by pv_emulate_privileged_op(),
+ * pv/emul-priv-op.c:1390-1392). No PV guest has CR8_LEGACY (tag `S`,
+ * cpufeatureset.h:154), and an Intel CPU raises #UD for the LOCK prefix
+ * itself. A 64-bit PV kernel's MOV CR8 (REX.R) reaches write_cr()/read_cr(),
+ * which leave the #GP.
+ */
+export const pvCrUndefined = (domain: XenDomain, cr: number): boolean => domain.type === "pv32" && cr === CR8;
+
 const OK: CrAccess = { kind: "ok" };
 const GP: CrAccess = { kind: "general-protection" };
 const MASK32 = (1n << 32n) - 1n;

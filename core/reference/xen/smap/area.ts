@@ -50,7 +50,7 @@ export const smapArea: XenArea = {
     smep: (machine, value) => parseSmep(value, smapState(machine).parsed, smapChoices(machine), einval(machine)),
     pv: (machine, value) =>
       parsePv(value, smapState(machine).parsed, pv32Built(machine), einval(machine), (what) => machine.print({ msg: "config-param-disabled", ...what })),
-    cet: (machine, value) => parseCet(value, smapState(machine).parsed, einval(machine)),
+    cet: (machine, value) => parseCet(value, smapState(machine).parsed, smapChoices(machine), einval(machine)),
   },
   boolParams: {
     fred: (machine, value) => {

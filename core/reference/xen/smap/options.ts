@@ -85,11 +85,15 @@ export function parsePv(value: string, options: SmapOptions, pv32Built: boolean,
   return rc;
 }
 
-/** parse_cet(): a K2 boolean sets shadow stacks and IBT, `shstk=`/`ibt=` one each (CONFIG_XEN_SHSTK and CONFIG_XEN_IBT built). */
-export function parseCet(value: string, options: SmapOptions, einval: number): number {
+/**
+ * parse_cet(): a K2 boolean sets shadow stacks and IBT (where the profile's
+ * Xen takes one, smap choice `cetBoolean`; otherwise it is invalid),
+ * `shstk=`/`ibt=` one each (CONFIG_XEN_SHSTK and CONFIG_XEN_IBT built).
+ */
+export function parseCet(value: string, options: SmapOptions, choices: SmapChoices, einval: number): number {
   let rc = 0;
   for (const element of listElements(value)) {
-    const both = parseBool(element);
+    const both = choices.cetBoolean ? parseBool(element) : -1;
     const shstk = parseBoolean("shstk", element);
     const ibt = parseBoolean("ibt", element);
     if (both >= 0) {

@@ -15,9 +15,11 @@ import { domainHas, policySubject } from "./cpu-policy";
 import { x86State } from "./domain-state";
 import { deliver } from "./exceptions";
 import { guestContext } from "./guest";
+import { cpuFeature } from "./host";
 import { writeWord } from "./memory";
 import { pagingFor, type Paging } from "./paging";
 import type { XenVcpu } from "./vcpu";
+import { xenCr4 } from "./xen-registers";
 
 const PKRU_MASK = (1n << 32n) - 1n;
 
@@ -62,17 +64,27 @@ function memAccess(machine: XenMachine, args: MemAccessArgs): Observation {
   }
 }
 
-/** CPUID: the flags at this leaf as the domain's policy has them; `!` flags report the guest's CR4. */
+/**
+ * CPUID: the flags at this leaf as the domain's policy has them; `!` flags
+ * report the guest's CR4. A PV guest's CPUID is its kernel's enlightened
+ * CPUID (the forced-emulation prefix, which Xen services from #UD), where a
+ * `!` flag with `pvKernelFromXenWith` also shows Xen's own CR4 bit when the
+ * domain has that feature: guest_cpuid() leaks Xen's OSXSAVE into PV kernels
+ * (xen/arch/x86/cpuid.c:219-225 in 4.17, 357-363 in 4.22).
+ */
 function cpuidFeatures(machine: XenMachine, args: CpuidFeaturesArgs): Observation {
   const { domain, vcpu } = guestContext(machine, args.dom, args.vcpu);
   const subject = policySubject(domain);
   const returns: Record<string, boolean> = {};
   for (const feature of cpuidFeaturesAt(machine.spec, args.leaf, args.subleaf!)) {
-    const guests = featureset(machine).features[feature.name]?.guests;
-    if (guests === "!") {
+    const policy = featureset(machine).features[feature.name];
+    if (policy?.guests === "!") {
       if (feature.mirrorsCr4 === undefined) throw new Error(`${feature.name} is special but mirrors no CR4 field`);
+      const mask = fieldMask(machine, "cr4", feature.mirrorsCr4);
       const cr4 = domain.isPv ? vcpu.pv.cr4 : vcpu.hvm.cr4;
-      returns[`feature.${feature.name}`] = (cr4 & fieldMask(machine, "cr4", feature.mirrorsCr4)) !== 0n;
+      const leaked = domain.isPv && policy.pvKernelFromXenWith !== undefined
+        && domainHas(machine, subject, policy.pvKernelFromXenWith) && (xenCr4(machine) & mask) !== 0n;
+      returns[`feature.${feature.name}`] = (cr4 & mask) !== 0n || leaked;
     } else {
       returns[`feature.${feature.name}`] = domainHas(machine, subject, feature.name);
     }
@@ -82,7 +94,11 @@ function cpuidFeatures(machine: XenMachine, args: CpuidFeaturesArgs): Observatio
 
 /**
  * STAC/CLAC are CPL-0 instructions that need SMAP in CPUID, so PV guests (ring
- * 1 or 3) get #UD (S13); POPF changes AC at any privilege level.
+ * 1 or 3) get #UD (S13); POPF changes AC at any privilege level. An HVM
+ * guest's STAC/CLAC run natively, never intercepted (no STAC/CLAC in Xen's
+ * SVM intercept lists, xen/arch/x86/include/asm/hvm/svm/vmcb.h:25-79 in Xen
+ * 4.17; VMX has no such exit): the processor checks its own SMAP, not the
+ * guest's CPUID, so `smap=0` hiding SMAP does not make them #UD.
  */
 function acInstruction(machine: XenMachine, args: AcInstructionArgs): Observation {
   const { domain, vcpu } = guestContext(machine, args.dom, args.vcpu);
@@ -93,7 +109,7 @@ function acInstruction(machine: XenMachine, args: AcInstructionArgs): Observatio
     return ok();
   }
   const ring0 = !domain.isPv && vcpu.mode === "kernel";
-  if (!ring0 || !domainHas(machine, policySubject(domain), "smap")) return deliver(machine, domain, vcpu, "#UD");
+  if (!ring0 || !cpuFeature(machine, "smap")) return deliver(machine, domain, vcpu, "#UD");
   vcpu.ac = args.insn === "stac";
   return ok();
 }

@@ -99,6 +99,7 @@ function hvmPaging(machine: XenMachine, domain: XenDomain, vcpu: XenVcpu): Pagin
     pke: set("PKE"),
     nxe: (regs.efer & fieldMask(machine, "efer", "NXE")) !== 0n,
     maxPhysAddr: maxPhysAddr(machine),
+    // Under HAP the CPU's 1-GiB support decides (PTE-HVM-LARGE-PAGES); the guest's policy has PAGE1GB exactly when the CPU does.
     page1gb: domainHas(machine, policySubject(domain), "page1gb"),
     pml4Bit8Reserved: isAmdOrHygon(machine),
   };
