@@ -175,4 +175,23 @@ describe("compiling a case", () => {
     expect(state(-95)).toBe(false);
     expect(state(-22)).toMatchObject({ kind: "errored", message: expect.stringMatching(/neither 0 nor -EOPNOTSUPP/) });
   });
+
+  it("probes grant transitivity through two domains of its own: a copy through a transitive grant says on; only Xen's own words say off", () => {
+    const input = caseInput("gnttab.t", "gnttab", "xen-4.22", {}, [{ op: "boot", expect: { result: "ok", state: { "xen.gnttab.transitive": true } } }]);
+    const ops = ["create_domain", "create_domain", "gnttab_set_version", "grant_write", "grant_write", "grant_write", "gnttab_copy"];
+    expect(planCase(input, env).steps.map((step) => step.op)).toEqual(ops);
+    const setUp = [ok(0x7fe0n), ok(0x7fe1n), ok(2n), ok(), ok(), ok()];
+    const status = (value: bigint): RawStep => ok(BigInt.asUintN(64, value));
+    const read = (plan: ReturnType<typeof planCase>, copy: RawStep, log: string[] = []): unknown => {
+      const outcome = plan.decode(raw([...setUp, copy], { stepLogs: new Map([[6, log]]) }), boot);
+      return outcome.kind === "observed" ? outcome.steps[0]?.state?.["xen.gnttab.transitive"] : outcome;
+    };
+    const debug = planCase(input, { spec, build: "debug" });
+    expect(debug.steps[6]?.log).toBe(true);
+    expect(read(debug, status(0n))).toBe(true);
+    expect(read(debug, status(-1n), ["(XEN) grant_table.c:2599:d0v0 transitive grant when transitivity not allowed"])).toBe(false);
+    // GNTST_general_error without Xen's reason: a broken probe, not an answer.
+    expect(read(debug, status(-1n))).toMatchObject({ kind: "errored" });
+    expect(read(planCase(input, { spec, build: "release" }), status(-1n))).toMatchObject({ kind: "skipped", reason: expect.stringMatching(/only a debug build says which/) });
+  });
 });

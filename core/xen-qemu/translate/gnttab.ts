@@ -15,8 +15,10 @@ import type {
   StepObservation,
 } from "../../../spec/types/generated";
 import { parseHex } from "../../hex";
-import type { RelocationKind } from "../wire";
-import { type StepTranslator, argsOf, outcomeOf, output, statusName, type CaseBuilder, type Results } from "./plan";
+import { type RelocationKind, wire } from "../wire";
+import type { StepInput } from "../../interface";
+import { Ambiguous, type Decoder, type StepTranslator, DecodeError, Unsupported, argsOf, outcomeOf, output, statusName, type CaseBuilder, type Results } from "./plan";
+import { xenTranslators } from "./xen";
 
 const DOMID_SELF = 0x7ff0;
 const GNTMAP: Record<NonNullable<GnttabMapArgs["flags"]>[number], number> = {
@@ -149,6 +151,65 @@ const grantWrite: StepTranslator = (step, builder) => {
   });
   return (results) => outcomeOf(builder.env.spec, results.step(index));
 };
+
+/** The domains the transitive probe creates: far from the ids cases use. */
+export const TRANSITIVE_PROBE_DOMIDS = { via: 0x7fe0, owner: 0x7fe1 } as const;
+/** What acquire_grant_for_copy() prints (gdprintk: debug builds) when transitivity is off (xen/common/grant_table.c:2597-2599). */
+const TRANSITIVITY_OFF = "transitive grant when transitivity not allowed";
+
+/**
+ * Whether Xen lets a grant copy follow a transitive grant (`gnttab=no-transitive` turns it off;
+ * opt_transitive_grants is passed to acquire_grant_for_copy(), grant_table.c:2911-2919). No
+ * hypercall reports the option, so the probe uses it, with two domains of its own: `owner`
+ * grants a frame to `via` and another frame to dom0; `via` (grant table v2) grants dom0 a
+ * transitive entry pointing at owner's first grant; dom0 copies through it into the second.
+ * The copy succeeds exactly when transitivity is on. A refusal is read as "off" only where Xen
+ * says why (a debug build's message); otherwise it could be a refusal for another reason.
+ * The probe's domains and grants stay until the case's end tears every domain down.
+ */
+export function transitiveProbe(builder: CaseBuilder, key: string): (results: Results) => boolean {
+  const { via, owner } = TRANSITIVE_PROBE_DOMIDS;
+  if (builder.domainTypes.has(via) || builder.domainTypes.has(owner)) throw new Unsupported(`${key}: asked twice in one case`);
+  const debug = builder.readsDebugBuild();
+  const ownerFrame = (index: number): string => `0x${(BigInt(owner) * BigInt(wire().model.frameStride) + BigInt(index)).toString(16)}`;
+  const step = (op: string, args: Record<string, unknown>): StepInput => ({ op, args }) as unknown as StepInput;
+  const translate = (input: StepInput): Decoder<StepObservation> => {
+    const translator = gnttabTranslators[input.op] ?? xenTranslators[input.op];
+    if (translator === undefined) throw new Error(`no translator for ${input.op}`);
+    return translator(input, builder);
+  };
+  const domain = (domid: number, maxGrantVersion: number) => ({ domid, type: "pv64", vcpus: 1, maxGrantVersion, elfNotes: [], cr4AllowList: [], vcpuContext: {} });
+  const setUp: [string, Decoder<StepObservation>][] = [
+    // 0xff: the highest version Xen offers (libxl's default); version 2 is then asked for below.
+    ["creating the domain the grant goes through", translate(step("create_domain", domain(via, 0xff)))],
+    ["creating the domain that owns the frames", translate(step("create_domain", domain(owner, 1)))],
+    ["grant table version 2", translate(step("gnttab_set_version", { dom: via, version: 2 }))],
+    ["the owner's grant", translate(step("grant_write", { dom: owner, ref: 8, type: "permit_access", grantee: via, frame: ownerFrame(0x10), readonly: true }))],
+    ["the owner's grant to dom0", translate(step("grant_write", { dom: owner, ref: 9, type: "permit_access", grantee: 0, frame: ownerFrame(0x11), readonly: false }))],
+    ["the transitive grant", translate(step("grant_write", { dom: via, ref: 8, type: "transitive", grantee: 0, transDomid: owner, transRef: 8, readonly: true }))],
+  ];
+  const first = builder.steps.length;
+  const copied = translate(step("gnttab_copy", { dom: 0, source: { domid: via, ref: 8 }, dest: { domid: owner, ref: 9 }, len: 8 }));
+  const last = builder.steps.length;
+  for (let i = first; i < last; i++) builder.steps[i] = { ...builder.steps[i]!, log: true };
+  return (results) => {
+    for (const [what, decode] of setUp) {
+      const outcome = decode(results);
+      if (outcome.result !== "ok") {
+        if (what === "grant table version 2") throw new Ambiguous(`${key}: Xen offers no grant table version 2 here, so no transitive grant can be made`);
+        throw new DecodeError(`${key}: the transitivity probe failed at ${what}: ${JSON.stringify(outcome)}`);
+      }
+    }
+    const outcome = copied(results);
+    if (outcome.result === "ok" && outcome.status === "GNTST_okay") return true;
+    const said = Array.from({ length: last - first }, (_, i) => results.log(first + i)).flat().some((line) => line.includes(TRANSITIVITY_OFF));
+    if (outcome.status === "GNTST_general_error" && said) return false;
+    if (outcome.status === "GNTST_general_error" && !debug) {
+      throw new Ambiguous(`${key}: Xen refused the copy through a transitive grant, which means transitivity is off or another refusal; only a debug build says which`);
+    }
+    throw new DecodeError(`${key}: the copy through a transitive grant answered ${JSON.stringify(outcome)}`);
+  };
+}
 
 export const gnttabTranslators: Record<string, StepTranslator> = {
   gnttab_set_version: setVersion,

@@ -84,7 +84,8 @@ export function planCase(input: CaseInput, env: PlanEnvironment): CasePlan {
   if (input.config.hypervisor !== "xen") throw new Unsupported("is not about Xen");
   caseCommandLine(input);
   const builder = new CaseBuilder(input, env, planDomains(input));
-  const decoders: { step: Decoder<StepObservation>; state: [string, Decoder<unknown>][]; first: number; last: number }[] = [];
+  // first..own-1: the step's own kernel steps (the ones its log is read around); then its state reads up to last.
+  const decoders: { step: Decoder<StepObservation>; state: [string, Decoder<unknown>][]; first: number; own: number; last: number }[] = [];
   for (const step of input.steps) {
     const translate = TRANSLATORS[step.op];
     if (translate === undefined) throw new Unsupported(`uses ${step.op}, which the real-Xen core does not translate`);
@@ -93,7 +94,7 @@ export function planCase(input: CaseInput, env: PlanEnvironment): CasePlan {
     const own = builder.steps.length;
     if (step.observe?.log) for (let i = first; i < own; i++) builder.steps[i] = { ...builder.steps[i]!, log: true };
     const state: [string, Decoder<unknown>][] = (step.observe?.state ?? []).map((key) => [key, readState(key, builder)]);
-    decoders.push({ step: decode, state, first, last: builder.steps.length - 1 });
+    decoders.push({ step: decode, state, first, own, last: builder.steps.length - 1 });
   }
   const limits = wire().sizes;
   checkFrames(builder);
@@ -137,10 +138,10 @@ export function planCase(input: CaseInput, env: PlanEnvironment): CasePlan {
             for (const [key, read] of decoder.state) state[key] = read(results);
             observation.state = state as StepObservation["state"];
           }
-          const marked = kernelSteps.slice(decoder.first, decoder.last + 1).some((s) => s.log);
+          const marked = kernelSteps.slice(decoder.first, decoder.own).some((s) => s.log);
           if (marked) {
             const lines: string[] = [];
-            for (let i = decoder.first; i <= decoder.last; i++) lines.push(...results.log(i));
+            for (let i = decoder.first; i < decoder.own; i++) lines.push(...results.log(i));
             observation.log = normativeMessages(env.spec, lines, raw.frames);
           }
           observations.push(observation);
@@ -168,7 +169,7 @@ function checkFrames(builder: CaseBuilder): void {
   const beyondPhysical = 1n << BigInt((builder.input.config.cpu.maxPhysAddr ?? 52) - 12);
   const stride = BigInt(model.frameStride);
   const pool = BigInt(wire().sizes.poolFrames);
-  const domids = new Set(builder.domains.map((d) => BigInt(d.domid)));
+  const domids = new Set([...builder.domains, ...builder.stepDomains].map((d) => BigInt(d.domid)));
   const mmio = [BigInt(model.mmioWindowFirst), BigInt(model.mmioWindowFirst + model.mmioWindowFrames)] as const;
   for (const step of builder.steps) {
     step.relocate?.forEach((kind, i) => {

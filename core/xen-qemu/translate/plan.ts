@@ -76,8 +76,12 @@ export class CaseBuilder {
   /** Domains built for Xen's answers only (created as a step in a context the test kernel cannot run in). */
   private readonly passive = new Set<number>();
 
+  /** Domains created as steps (their frames are the case's too). */
+  readonly stepDomains: KernelDomain[] = [];
+
   addDomain(domain: KernelDomain): void {
     this.domainTypes.set(domain.domid, domain.type);
+    this.stepDomains.push(domain);
     if (domain.noExecutor) this.passive.add(domain.domid);
   }
 
@@ -135,6 +139,9 @@ const VECTORS: readonly (Fault["vector"] | undefined)[] = [
 ];
 
 export class DecodeError extends Error {}
+
+/** Real Xen reported a value that stands for several of the model's values: the case is not judged. */
+export class Ambiguous extends DecodeError {}
 
 export function errnoName(spec: Spec, rc: number): Errno {
   for (const [name, value] of Object.entries(spec.errno)) if (value === -rc) return name as Errno;

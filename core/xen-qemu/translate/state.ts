@@ -10,10 +10,10 @@ import { parseHex } from "../../hex";
 import { hosts } from "../hosts";
 import { wire } from "../wire";
 import { crValue } from "./pv";
-import { type CaseBuilder, type Results, type StateDecoder, DecodeError, Unsupported, hex, output } from "./plan";
+import { transitiveProbe } from "./gnttab";
+import { Ambiguous, type CaseBuilder, type Results, type StateDecoder, DecodeError, Unsupported, hex, output } from "./plan";
 
-/** Real Xen reported a value that stands for several of the model's values. */
-export class Ambiguous extends DecodeError {}
+export { Ambiguous } from "./plan";
 
 const PFINFO_TYPE_SHIFT = 28n;
 const PFINFO_PINNED = 1n << 31n;
@@ -295,6 +295,7 @@ const readers: [RegExp, Reader][] = [
       };
     },
   ],
+  [/^xen\.gnttab\.transitive$/, (_p, b, key) => transitiveProbe(b, key)],
   [
     // gnttab_transfer() answers -EOPNOTSUPP before looking at its entries when transfers are off
     // (xen/common/grant_table.c:2243-2244), so a transfer of no entries asks only that.
