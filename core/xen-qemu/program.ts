@@ -9,6 +9,7 @@ export interface KernelStep {
   op: string;
   /** The domain that runs it (0: dom0 itself). */
   dom: number;
+  /** The vCPU of that domain that runs it (default 0; below wire.json sizes.maxVcpusPerDomain). */
   vcpu?: number;
   user?: boolean;
   /** Print log markers around it, so that Xen's console lines meanwhile are attributed to it. */
@@ -111,6 +112,7 @@ export function encodeProgram(cases: readonly KernelCase[], flags: number): Buff
       if (s.args.length > w.sizes.stepArgs) throw new RangeError(`${s.op}: ${s.args.length} arguments`);
       const outputs = s.outputs ?? [];
       if (outputs.length > w.sizes.stepOutputs) throw new RangeError(`${s.op}: ${outputs.length} outputs`);
+      if ((s.vcpu ?? 0) >= w.sizes.maxVcpusPerDomain) throw new RangeError(`${s.op}: vCPU ${s.vcpu}; the kernel runs ${w.sizes.maxVcpusPerDomain} per domain`);
       const stepFlags =
         (s.user ? w.stepFlags.user : 0) |
         (s.log ? w.stepFlags.log : 0) |

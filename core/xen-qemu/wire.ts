@@ -27,6 +27,8 @@ export interface Wire {
     maxDomainsPerCase: number;
     poolFrames: number;
     memBytesPerStep: number;
+    /** The vCPUs a domU may have: the test kernel runs an executor on each. */
+    maxVcpusPerDomain: number;
   };
   model: { frameStride: number; mmioWindowFirst: number; mmioWindowFrames: number; realMmioFirst: number };
   domainTypes: Record<"pv64" | "pv32" | "hvm", number>;

@@ -13,10 +13,10 @@ import { ROOT } from "../helpers";
 const sample: KernelCase = {
   index: 7,
   printPools: true,
-  domains: [{ domid: 1, type: "pv32", vcpus: 1, maxGrantVersion: 2, maxGrantFrames: 32, maxMaptrackFrames: 1024, grantOpts: 3 }],
+  domains: [{ domid: 1, type: "pv32", vcpus: 2, maxGrantVersion: 2, maxGrantFrames: 32, maxMaptrackFrames: 1024, grantOpts: 3 }],
   steps: [
     { op: "mmu_update", dom: 1, args: [0x10013000n, 0x10020007n, 0n], relocate: ["maddr", "pte"] },
-    { op: "mem_access", dom: 1, user: true, log: true, args: [0x400000n, 1n, 2n], outputs: ["none", "frame"] },
+    { op: "mem_access", dom: 1, vcpu: 1, user: true, log: true, args: [0x400000n, 1n, 2n], outputs: ["none", "frame"] },
   ],
 };
 
@@ -39,21 +39,30 @@ describe("the boot module", () => {
     expect(program.readUInt16LE(at)).toBe(1);
     expect(program.readUInt8(at + 2)).toBe(w.domainTypes.pv32);
     expect(program.readUInt8(at + 3)).toBe(w.domainFlags.grantOpts);
+    expect(program.readUInt8(at + 4)).toBe(2);
     expect(program.readInt32LE(at + 8)).toBe(32);
     expect(program.readUInt32LE(at + 16)).toBe(3);
     at += w.sizes.domainSpec;
     expect(program.readUInt8(at)).toBe(w.operations.mmu_update);
+    expect(program.readUInt8(at + 1)).toBe(0);
     expect(program.readUInt16LE(at + 2)).toBe(1);
     const flags = program.readUInt32LE(at + 4);
     expect((flags >> w.relocation.argShift) & 3).toBe(w.relocation.maddr);
     expect((flags >> (w.relocation.argShift + 2)) & 3).toBe(w.relocation.pte);
     expect(program.readBigUInt64LE(at + 8)).toBe(0x10013000n);
     at += w.sizes.step;
+    // The vCPU that runs the step: byte 1 (wire.json sizes.description).
+    expect(program.readUInt8(at + 1)).toBe(1);
     const second = program.readUInt32LE(at + 4);
     expect(second & w.stepFlags.user).toBe(w.stepFlags.user);
     expect(second & w.stepFlags.log).toBe(w.stepFlags.log);
     expect((second >> w.stepFlags.outputCountShift) & w.stepFlags.outputCountMask).toBe(2);
     expect((second >>> (w.relocation.outShift + 2)) & 3).toBe(w.relocation.frame);
+  });
+
+  it("refuses a step on a vCPU beyond the ones the kernel runs an executor on", () => {
+    const beyond: KernelCase = { ...sample, steps: [{ op: "read_cr", dom: 1, vcpu: w.sizes.maxVcpusPerDomain, args: [4n] }] };
+    expect(() => encodeProgram([beyond], 0)).toThrow(RangeError);
   });
 
   it("packs a domain's first word the same way for the case header and create_domain", () => {

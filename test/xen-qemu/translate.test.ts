@@ -95,7 +95,9 @@ describe("compiling a case", () => {
     };
     const read = { op: "read_cr", args: { cr: 0 }, expect: { result: "ok" } };
     expect(refuse({ domains: [{ domid: 1, type: "hvm" }] }, [read])).toMatch(/reset state/);
-    expect(refuse({ domains: [{ domid: 1, vcpus: 2 }] }, [read])).toMatch(/more than one vCPU/);
+    expect(refuse({ domains: [{ domid: 1, vcpus: 3 }] }, [read])).toMatch(/needs a domU with 3 vCPUs; the test kernel runs up to 2/);
+    expect(refuse({ domains: [{ domid: 1, vcpus: 2 }] }, [{ ...read, args: { cr: 0, vcpu: 2 } }])).toMatch(/vCPU 2 of domain 1, which has 2/);
+    expect(refuse({ domains: [{ domid: 1 }] }, [{ ...read, args: { cr: 0, dom: 0, vcpu: 1 } }])).toMatch(/vCPU 1 of domain 0/);
     expect(refuse({ xen: { builtinCmdline: "x" } }, [{ op: "boot", expect: { result: "ok" } }])).toMatch(/CONFIG_CMDLINE/);
     expect(refuse({ xen: { cmdline: "console=vga" } }, [{ op: "boot", expect: { result: "ok" } }])).toMatch(/harness sets itself/);
     expect(refuse({ domains: [{ domid: 1 }] }, [{ op: "mmu_update", args: { frame: "0x10013", index: 0, value: "0x50000003" }, expect: { result: "ok" } }])).toMatch(/frame 0x50000, which no domain/);
@@ -104,6 +106,35 @@ describe("compiling a case", () => {
     expect(refuse(hvm, [read])).toBe("ran");
     expect(refuse(hvm, [{ op: "store_u64", args: { frame: "0x10010", index: 511, value: "0x0" }, expect: { result: "ok" } }])).toMatch(/slot that keeps the test kernel mapped/);
     expect(refuse(hvm, [{ op: "mmu_update", args: { frame: "0x10013", index: 0, value: "0x0" }, expect: { result: "ok" } }])).toMatch(/PV-only hypercall/);
+  });
+
+  it("runs a step on the vCPU it names, in a PV domU with two vCPUs, and reads that vCPU's state there", () => {
+    const input = caseInput("ptshare.t", "ptshare", "xen-4.22", { domains: [{ domid: 1, type: "pv32", vcpus: 2 }] }, [
+      { op: "mmuext_op", args: { cmd: "new_baseptr", mfn: "0x10011" }, expect: { result: "ok" } },
+      {
+        op: "mmuext_op",
+        args: { cmd: "new_baseptr", mfn: "0x10015", vcpu: 1 },
+        expect: { result: "EINVAL", state: { "d1.vcpu[1].cr4": "0x660", "d1.vcpu[1].baseptr": null, "d1.vcpu[0].ac": false, "d1.vcpu[2].cr4": null } },
+      },
+    ]);
+    const plan = planCase(input, env);
+    expect(plan.domains).toEqual([expect.objectContaining({ domid: 1, type: "pv32", vcpus: 2 })]);
+    expect(plan.steps.map((s) => [s.op, s.vcpu ?? 0])).toEqual([
+      ["mmuext_op", 0],
+      ["mmuext_op", 1],
+      ["read_cr", 1],
+      ["read_cr", 1],
+      ["read_ac", 0],
+    ]);
+    // A vCPU the domain does not have reads null, as in the model, without a step.
+    const outcome = plan.decode(raw([ok(), { rc: -22, outputs: [] }, ok(0x660n), { rc: 0, outputs: [{ value: 0x1234000n, known: false }] }, ok(0n, 0n)]), boot);
+    expect(outcome).toEqual({
+      kind: "observed",
+      steps: [{ result: "ok" }, { result: "EINVAL", state: { "d1.vcpu[1].cr4": "0x660", "d1.vcpu[1].baseptr": null, "d1.vcpu[0].ac": false, "d1.vcpu[2].cr4": null } }],
+    });
+    expect(() => planCase(caseInput("cr4.t", "cr4", "xen-4.22", { domains: [{ domid: 1, type: "hvm", vcpus: 2 }] }, [{ op: "read_cr", args: { cr: 0 }, expect: { result: "ok" } }]), env)).toThrow(
+      /HVM domU with more than one vCPU/,
+    );
   });
 
   it("creates a domain as a step and refuses steps in one whose context the kernel cannot run in", () => {

@@ -27,7 +27,11 @@ export function planDomain(config: DomainConfig, asStep: boolean): KernelDomain 
   if (d.domid === 0) throw new Unsupported("configures domain 0, which is the test kernel itself on real Xen");
   if (d.domid >= 0x7ff0) throw new Unsupported("creates a domain with a reserved or DOMID_ANY id");
   if (d.privileged) throw new Unsupported("needs a privileged domU");
-  if (d.vcpus !== 1) throw new Unsupported("needs a domU with more than one vCPU");
+  const maxVcpus = wire().sizes.maxVcpusPerDomain;
+  if (d.vcpus < 1) throw new Unsupported("needs a domU without a vCPU");
+  // The test kernel runs an executor on every vCPU of a PV domU; its HVM executor runs on one.
+  if (d.type === "hvm" && d.vcpus > 1) throw new Unsupported("needs an HVM domU with more than one vCPU");
+  if (d.vcpus > maxVcpus) throw new Unsupported(`needs a domU with ${d.vcpus} vCPUs; the test kernel runs up to ${maxVcpus}`);
   if ((d.cr4AllowList ?? []).length > 0) throw new Unsupported("needs a toolstack CR4 allow-list (seed 002), which Xen has no interface for");
   if ((d.elfNotes ?? []).length > 0) {
     throw new Unsupported("needs a guest kernel with chosen ELF notes (a domU's notes are read by the toolstack's libelf, which the test kernel's builder does not run)");

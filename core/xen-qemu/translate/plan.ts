@@ -61,6 +61,8 @@ export class CaseBuilder {
   readonly probes = new Set<BootProbe>();
   /** Domains of the case by id, with their type; dom0 is the test kernel itself. */
   readonly domainTypes = new Map<number, KernelDomain["type"]>();
+  /** How many vCPUs each domain has (dom0, the test kernel, runs on one). */
+  private readonly domainVcpus = new Map<number, number>();
   readonly hostNeeds: HostNeeds = {};
 
   constructor(
@@ -70,7 +72,11 @@ export class CaseBuilder {
   ) {
     this.domains = domains;
     this.domainTypes.set(0, "pv64");
-    for (const d of domains) this.domainTypes.set(d.domid, d.type);
+    this.domainVcpus.set(0, 1);
+    for (const d of domains) {
+      this.domainTypes.set(d.domid, d.type);
+      this.domainVcpus.set(d.domid, d.vcpus);
+    }
   }
 
   /** Domains built for Xen's answers only (created as a step in a context the test kernel cannot run in). */
@@ -81,6 +87,7 @@ export class CaseBuilder {
 
   addDomain(domain: KernelDomain): void {
     this.domainTypes.set(domain.domid, domain.type);
+    this.domainVcpus.set(domain.domid, domain.vcpus);
     this.stepDomains.push(domain);
     if (domain.noExecutor) this.passive.add(domain.domid);
   }
@@ -107,6 +114,26 @@ export class CaseBuilder {
     if (this.env.build === "release") return false;
     this.hostNeeds.prefersDebugBuild = true;
     return true;
+  }
+
+  /** How many vCPUs domain domid has; Unsupported for a domain the case does not create. */
+  vcpusOf(domid: number): number {
+    this.typeOf(domid);
+    return this.domainVcpus.get(domid) ?? 1;
+  }
+
+  /**
+   * The vCPU a guest step runs on (the step's vcpu argument, 0 by default). The reference model
+   * refuses a case whose step names a vCPU its domain does not have; on real Xen no such vCPU
+   * could issue it, so the case cannot run.
+   */
+  vcpuFor(domid: number, vcpu: number | undefined): number {
+    const id = vcpu ?? 0;
+    const count = this.vcpusOf(domid);
+    if (id >= count) {
+      throw new Unsupported(domid === 0 ? `runs a step on vCPU ${id} of domain 0, the test kernel, which runs on one` : `runs a step on vCPU ${id} of domain ${domid}, which has ${count}`);
+    }
+    return id;
   }
 
   typeOf(domid: number): KernelDomain["type"] {

@@ -49,38 +49,41 @@ export function requirePv(builder: CaseBuilder, domid: number, op: string): void
 /** The HVM executor lives in L4 slot 511 of the case's top-level table: a case must leave it alone. */
 const KERNEL_TOP_SLOT = 511;
 
-function requireVcpu0(vcpu: number | undefined): void {
-  if ((vcpu ?? 0) !== 0) throw new Unsupported("needs a second vCPU, which the test kernel does not run yet");
+/** The vCPU of dom that runs a guest step, as the kernel step's field (none for vCPU 0). */
+function onVcpu(builder: CaseBuilder, dom: number, vcpu: number | undefined): { vcpu?: number } {
+  const id = builder.vcpuFor(dom, vcpu);
+  return id === 0 ? {} : { vcpu: id };
 }
 
 const mmuUpdate: StepTranslator = (step, builder) => {
   const args = argsOf<MmuUpdateArgs, "dom" | "vcpu" | "cmd">(step, ["dom", "vcpu", "cmd"]);
   requirePv(builder, args.dom, "mmu_update");
-  requireVcpu0(args.vcpu);
+  const vcpu = onVcpu(builder, args.dom, args.vcpu);
   const frame = parseHex(args.frame);
   const ptr = (frame << 12n) | BigInt(args.index * 8) | BigInt(args.cmd);
-  const index = builder.emit({ op: "mmu_update", dom: args.dom, args: [ptr, parseHex(args.value), 0n], relocate: ["maddr", "pte"] });
+  const index = builder.emit({ op: "mmu_update", dom: args.dom, ...vcpu, args: [ptr, parseHex(args.value), 0n], relocate: ["maddr", "pte"] });
   return (results) => outcomeOf(builder.env.spec, results.step(index));
 };
 
 const mmuextOp: StepTranslator = (step, builder) => {
   const args = argsOf<MmuextOpArgs, "dom" | "vcpu">(step, ["dom", "vcpu"]);
   requirePv(builder, args.dom, "mmuext_op");
-  requireVcpu0(args.vcpu);
+  const vcpu = onVcpu(builder, args.dom, args.vcpu);
   const mfn = parseHex(args.mfn);
   // new_user_baseptr 0 removes the user table: 0 is no frame there, not the model's frame 0.
   const relocation: RelocationKind = args.cmd === "new_user_baseptr" && mfn === 0n ? "none" : "frame";
-  const index = builder.emit({ op: "mmuext_op", dom: args.dom, args: [BigInt(MMUEXT[args.cmd]), mfn, 0n], relocate: ["none", relocation] });
+  const index = builder.emit({ op: "mmuext_op", dom: args.dom, ...vcpu, args: [BigInt(MMUEXT[args.cmd]), mfn, 0n], relocate: ["none", relocation] });
   return (results) => outcomeOf(builder.env.spec, results.step(index));
 };
 
 const memAccess: StepTranslator = (step, builder) => {
   const args = argsOf<MemAccessArgs, "dom" | "vcpu" | "mode">(step, ["dom", "vcpu", "mode"]);
-  requireVcpu0(args.vcpu);
+  const vcpu = onVcpu(builder, args.dom, args.vcpu);
   const ac = args.ac === undefined ? 2n : args.ac ? 1n : 0n;
   const index = builder.emit({
     op: "mem_access",
     dom: args.dom,
+    ...vcpu,
     user: args.mode === "user",
     args: [parseHex(args.addr), ACCESS[args.access], ac],
     outputs: ["none", "none"],
@@ -93,8 +96,8 @@ const crRelocation = (cr: number): RelocationKind => (cr === 3 ? "maddr" : "none
 
 const readCr: StepTranslator = (step, builder) => {
   const args = argsOf<ReadCrArgs, "dom" | "vcpu" | "mode">(step, ["dom", "vcpu", "mode"]);
-  requireVcpu0(args.vcpu);
-  const index = builder.emit({ op: "read_cr", dom: args.dom, user: args.mode === "user", args: [BigInt(args.cr)], outputs: [crRelocation(args.cr)] });
+  const vcpu = onVcpu(builder, args.dom, args.vcpu);
+  const index = builder.emit({ op: "read_cr", dom: args.dom, ...vcpu, user: args.mode === "user", args: [BigInt(args.cr)], outputs: [crRelocation(args.cr)] });
   return (results) => {
     const raw = results.step(index);
     const outcome = outcomeOf(builder.env.spec, raw);
@@ -115,10 +118,11 @@ export function crValue(cr: number, value: { value: bigint; known: boolean } | u
 
 const writeCr: StepTranslator = (step, builder) => {
   const args = argsOf<WriteCrArgs, "dom" | "vcpu" | "mode">(step, ["dom", "vcpu", "mode"]);
-  requireVcpu0(args.vcpu);
+  const vcpu = onVcpu(builder, args.dom, args.vcpu);
   const index = builder.emit({
     op: "write_cr",
     dom: args.dom,
+    ...vcpu,
     user: args.mode === "user",
     args: [BigInt(args.cr), parseHex(args.value)],
     relocate: ["none", crRelocation(args.cr)],
@@ -128,11 +132,11 @@ const writeCr: StepTranslator = (step, builder) => {
 
 const cpuidFeatures: StepTranslator = (step, builder) => {
   const args = argsOf<CpuidFeaturesArgs, "dom" | "vcpu" | "subleaf">(step, ["dom", "vcpu", "subleaf"]);
-  requireVcpu0(args.vcpu);
+  const vcpu = onVcpu(builder, args.dom, args.vcpu);
   const features = builder.env.spec
     .data<{ features: CpuidFeature[] }>("x86/cpuid.json")
     .features.filter((feature) => feature.leaf === args.leaf && feature.subleaf === args.subleaf);
-  const index = builder.emit({ op: "cpuid", dom: args.dom, args: [BigInt(args.leaf), BigInt(args.subleaf)], outputs: ["none", "none", "none", "none"] });
+  const index = builder.emit({ op: "cpuid", dom: args.dom, ...vcpu, args: [BigInt(args.leaf), BigInt(args.subleaf)], outputs: ["none", "none", "none", "none"] });
   const registers = ["eax", "ebx", "ecx", "edx"] as const;
   return (results) => {
     const raw = results.step(index);
@@ -149,10 +153,11 @@ const cpuidFeatures: StepTranslator = (step, builder) => {
 
 const acInstruction: StepTranslator = (step, builder) => {
   const args = argsOf<AcInstructionArgs, "dom" | "vcpu" | "mode">(step, ["dom", "vcpu", "mode"]);
-  requireVcpu0(args.vcpu);
+  const vcpu = onVcpu(builder, args.dom, args.vcpu);
   const index = builder.emit({
     op: "ac_instruction",
     dom: args.dom,
+    ...vcpu,
     user: args.mode === "user",
     args: [AC_INSTRUCTION[args.insn], args.ac ? 1n : 0n],
     outputs: ["none", "none"],
@@ -162,8 +167,8 @@ const acInstruction: StepTranslator = (step, builder) => {
 
 const wrpkru: StepTranslator = (step, builder) => {
   const args = argsOf<WrpkruArgs, "dom" | "vcpu" | "mode">(step, ["dom", "vcpu", "mode"]);
-  requireVcpu0(args.vcpu);
-  const index = builder.emit({ op: "wrpkru", dom: args.dom, user: args.mode === "user", args: [parseHex(args.value)] });
+  const vcpu = onVcpu(builder, args.dom, args.vcpu);
+  const index = builder.emit({ op: "wrpkru", dom: args.dom, ...vcpu, user: args.mode === "user", args: [parseHex(args.value)] });
   return (results) => outcomeOf(builder.env.spec, results.step(index));
 };
 
@@ -185,9 +190,9 @@ const EFER = 0xc0000080n;
 
 const writeEfer: StepTranslator = (step, builder) => {
   const args = argsOf<WriteEferArgs, "dom" | "vcpu" | "mode">(step, ["dom", "vcpu", "mode"]);
-  requireVcpu0(args.vcpu);
+  const vcpu = onVcpu(builder, args.dom, args.vcpu);
   if (builder.typeOf(args.dom) !== "hvm") throw new Unsupported("writes EFER from a PV guest, which the case model does not model");
-  const index = builder.emit({ op: "write_msr", dom: args.dom, user: args.mode === "user", args: [EFER, parseHex(args.value)] });
+  const index = builder.emit({ op: "write_msr", dom: args.dom, ...vcpu, user: args.mode === "user", args: [EFER, parseHex(args.value)] });
   return (results) => outcomeOf(builder.env.spec, results.step(index));
 };
 

@@ -131,6 +131,15 @@ function dom0Cr4(results: Parameters<StateDecoder>[0]): bigint {
 /** The CR4 bits pv_make_cr4() sets per domain or per guest: the dump does not show Xen's own value of them. */
 const PER_DOMAIN_CR4 = ["PCIDE", "PGE", "TSD", "PKE", "FSGSBASE"];
 
+/**
+ * A per-vCPU key the guest reads on that vCPU itself (the kernel step runs there). A vCPU the
+ * domain does not have reads null, as in the model, and nothing runs.
+ */
+function onVcpu(builder: CaseBuilder, domid: number, vcpu: number, read: (on: { vcpu?: number }) => StateDecoder): StateDecoder {
+  if (vcpu >= builder.vcpusOf(domid)) return () => null;
+  return read(vcpu === 0 ? {} : { vcpu });
+}
+
 function usesRegisters(builder: CaseBuilder): void {
   builder.probes.add("registers");
 }
@@ -231,40 +240,43 @@ const readers: [RegExp, Reader][] = [
     },
   ],
   [
-    /^d(\d+)\.vcpu\[0\]\.(cr0|cr2|cr3|cr4)$/,
-    (p, b) => {
-      const cr = Number((p[2] ?? "cr0").slice(2));
-      const index = b.emit({ op: "read_cr", dom: num(p[1]), args: [BigInt(cr)], outputs: [cr === 3 ? "maddr" : "none"] });
-      return (results) => {
-        const raw = results.step(index);
-        if (raw.rc !== 0) throw new DecodeError(`reading CR${cr} failed with ${raw.rc}`);
-        return hex(crValue(cr, raw.outputs[0]));
-      };
-    },
+    /^d(\d+)\.vcpu\[(\d+)\]\.(cr0|cr2|cr3|cr4)$/,
+    (p, b) =>
+      onVcpu(b, num(p[1]), num(p[2]), (on) => {
+        const cr = Number((p[3] ?? "cr0").slice(2));
+        const index = b.emit({ op: "read_cr", dom: num(p[1]), ...on, args: [BigInt(cr)], outputs: [cr === 3 ? "maddr" : "none"] });
+        return (results) => {
+          const raw = results.step(index);
+          if (raw.rc !== 0) throw new DecodeError(`reading CR${cr} failed with ${raw.rc}`);
+          return hex(crValue(cr, raw.outputs[0]));
+        };
+      }),
   ],
   [
-    /^d(\d+)\.vcpu\[0\]\.efer$/,
-    (p, b) => {
-      const index = b.emit({ op: "read_msr", dom: num(p[1]), args: [0xc0000080n], outputs: ["none"] });
-      return (results) => {
-        const raw = results.step(index);
-        if (raw.rc !== 0) throw new DecodeError(`reading EFER failed with ${raw.rc}`);
-        return hex(output(raw, 0));
-      };
-    },
+    /^d(\d+)\.vcpu\[(\d+)\]\.efer$/,
+    (p, b) =>
+      onVcpu(b, num(p[1]), num(p[2]), (on) => {
+        const index = b.emit({ op: "read_msr", dom: num(p[1]), ...on, args: [0xc0000080n], outputs: ["none"] });
+        return (results) => {
+          const raw = results.step(index);
+          if (raw.rc !== 0) throw new DecodeError(`reading EFER failed with ${raw.rc}`);
+          return hex(output(raw, 0));
+        };
+      }),
   ],
   [
-    /^d(\d+)\.vcpu\[0\]\.baseptr$/,
-    (p, b) => {
-      const index = b.emit({ op: "read_cr", dom: num(p[1]), args: [3n], outputs: ["maddr"] });
-      return (results) => {
-        const raw = results.step(index);
-        const value = raw.outputs[0];
-        if (raw.rc !== 0 || value === undefined) throw new DecodeError(`reading CR3 failed with ${raw.rc}`);
-        // The test kernel's own table stands for "no base pointer" (see crValue).
-        return value.known ? hex(value.value >> 12n) : null;
-      };
-    },
+    /^d(\d+)\.vcpu\[(\d+)\]\.baseptr$/,
+    (p, b) =>
+      onVcpu(b, num(p[1]), num(p[2]), (on) => {
+        const index = b.emit({ op: "read_cr", dom: num(p[1]), ...on, args: [3n], outputs: ["maddr"] });
+        return (results) => {
+          const raw = results.step(index);
+          const value = raw.outputs[0];
+          if (raw.rc !== 0 || value === undefined) throw new DecodeError(`reading CR3 failed with ${raw.rc}`);
+          // The test kernel's own table stands for "no base pointer" (see crValue).
+          return value.known ? hex(value.value >> 12n) : null;
+        };
+      }),
   ],
   [
     // The user-mode base pointer of a 64-bit PV vCPU: ctrlreg[1] of XEN_DOMCTL_getvcpucontext
@@ -285,15 +297,16 @@ const readers: [RegExp, Reader][] = [
     },
   ],
   [
-    /^d(\d+)\.vcpu\[0\]\.(ac|mode)$/,
-    (p, b) => {
-      const index = b.emit({ op: "read_ac", dom: num(p[1]), args: [], outputs: ["none", "none"] });
-      const field = p[2];
-      return (results) => {
-        const raw = results.step(index);
-        return field === "ac" ? output(raw, 0) === 1n : output(raw, 1) === 1n ? "user" : "kernel";
-      };
-    },
+    /^d(\d+)\.vcpu\[(\d+)\]\.(ac|mode)$/,
+    (p, b) =>
+      onVcpu(b, num(p[1]), num(p[2]), (on) => {
+        const index = b.emit({ op: "read_ac", dom: num(p[1]), ...on, args: [], outputs: ["none", "none"] });
+        const field = p[3];
+        return (results) => {
+          const raw = results.step(index);
+          return field === "ac" ? output(raw, 0) === 1n : output(raw, 1) === 1n ? "user" : "kernel";
+        };
+      }),
   ],
   [/^xen\.gnttab\.transitive$/, (_p, b, key) => transitiveProbe(b, key)],
   [

@@ -15,6 +15,7 @@ struct kernel_image {
 struct domu {
     u16 domid;
     u8 type;
+    u8 vcpus; /* each runs an executor, with its own counters in the mailbox */
     bool built;
     volatile struct mailbox *mailbox;
     ulong pool[WIRE_SIZE_POOL_FRAMES];
@@ -31,7 +32,8 @@ long hvm_build(const struct wire_domain *spec, const struct kernel_image *image,
 long domu_destroy(struct domu *domu);
 long domu_kill(struct domu *domu);
 long domu_wait_gone(struct domu *domu);
-/* Runs one step in it; returns 0, or a negative code when the domU stopped answering. */
+/* Runs one step in it, on the vCPU the step names; returns 0, or a negative code when the domU
+ * stopped answering (a vCPU it does not have answers WIRE_RESULT_UNSUPPORTED in *result). */
 long domu_run_step(struct domu *domu, const struct wire_step *step, struct step_result *result);
 /* True when Xen reports the domain as shut down (crashed or otherwise); *reason set. */
 bool domu_stopped(u16 domid, unsigned int *reason);

@@ -9,8 +9,8 @@
 #include "wire_types.h"
 
 void exec_init(void);
-/* Runs one step on this domain's vCPU 0. */
-void exec_step(const struct wire_step *step, struct step_result *result);
+/* Runs one step on vCPU vcpu of this domain: the caller is that vCPU's executor loop. */
+void exec_step(unsigned int vcpu, const struct wire_step *step, struct step_result *result);
 /* Undoes what a case left in this domain that the next case must not see (dom0 only). */
 void exec_reset(void);
 

@@ -11,6 +11,13 @@
 #include "wire_types.h"
 
 void guest_init(void);
+/*
+ * The vCPU that runs the steps from now on. Steps run one at a time, each on the vCPU it names
+ * (its executor loop says which before running it), so the per-vCPU state below (the case's
+ * EFLAGS.AC and mode) and the trap handler's vcpu_info are chosen by this, not by locking.
+ */
+void guest_set_vcpu(unsigned int vcpu);
+unsigned int guest_vcpu(void);
 /* Runs the step when it is one of these operations; false otherwise (result untouched). */
 bool guest_step(const struct wire_step *step, struct step_result *result);
 

@@ -45,7 +45,8 @@ struct iret_target {
 };
 NORETURN void arch_iret(const struct iret_target *target);
 
-void traps_init(volatile struct vcpu_info *vcpu0);
+/* This vCPU's trap table and ring-transition stack (PV: each vCPU calls it for itself). */
+void traps_init(unsigned int vcpu, volatile struct vcpu_info *info);
 NORETURN void trap_entry(struct trap_frame *frame);
 
 #endif

@@ -76,7 +76,9 @@ struct start_info {
     ulong nr_p2m_frames;
 };
 
-/* The first vCPU's slot of shared_info: vcpu_info is 64 bytes on x86, CR2 in its arch part. */
+/* A vCPU's slot of shared_info (vcpu_info[id], for the first XEN_LEGACY_MAX_VCPUS vCPUs): 64
+ * bytes on x86, 64-bit and compat alike, CR2 in its arch part. */
+#define VCPU_INFO_SIZE 64
 struct vcpu_info {
     u8 evtchn_upcall_pending;
     u8 evtchn_upcall_mask;

@@ -4,7 +4,8 @@
  *   XEN_DOMCTL_createdomain, max_mem, (set_address_size 32), XENMEM_populate_physmap;
  *   the kernel image, a mailbox page, start_info, the p2m list and the start-of-day page
  *   tables written through foreign mappings; the top-level table pinned for the domU;
- *   XEN_DOMCTL_hypercall_init, setvcpucontext, unpausedomain.
+ *   XEN_DOMCTL_hypercall_init, setvcpucontext (every vCPU, each online), unpausedomain.
+ * Every vCPU of a PV domU runs the kernel's executor loop, with its own counters in the mailbox.
  * The domU's start-of-day layout matches the one Xen gives dom0 (pfn i at KERNEL_VIRT_BASE +
  * i pages, page tables mapped read-only), so the same kernel runs in both. After it come the
  * 256 pool frames a case's model frames d * 0x10000 + i stand for, never mapped by the domU.
@@ -318,17 +319,23 @@ static long clear_pages(u16 domid, const ulong *mfns, unsigned int count)
 static struct vcpu_guest_context64 context64;
 static struct vcpu_guest_context32 context32;
 
-static long set_context(const struct wire_domain *spec, const struct layout *l, const struct elf_info *elf)
+/*
+ * vCPU vcpu's start: every vCPU enters the kernel at its entry, online, on the start-of-day
+ * tables, with the toolstack's CR0 and CR4. vCPU 0 gets start_info in %rsi/%esi; any other
+ * gets 0 there and its id in %rdi/%edi (head.S gives it its own stack and secondary_main).
+ */
+static long set_context(const struct wire_domain *spec, const struct layout *l, const struct elf_info *elf,
+                        unsigned int vcpu)
 {
     u16 domid = spec->domid;
     struct xen_domctl op;
     memset(&op, 0, sizeof(op));
     op.cmd = XEN_DOMCTL_setvcpucontext;
     op.domain = domid;
-    op.u.vcpucontext.vcpu = 0;
+    op.u.vcpucontext.vcpu = vcpu;
     u64 va = elf->virt_base;
     u64 stack = va + (l->bootstrap << PAGE_SHIFT); /* the kernel switches to its own stack at once */
-    u64 start_info = va + (l->start_info << PAGE_SHIFT);
+    u64 start_info = vcpu ? 0 : va + (l->start_info << PAGE_SHIFT);
     ulong top_mfn = build_p2m[l->tables];
     if (elf->is64) {
         memset(&context64, 0, sizeof(context64));
@@ -336,6 +343,7 @@ static long set_context(const struct wire_domain *spec, const struct layout *l, 
         context64.user_regs.rip = elf->entry;
         context64.user_regs.rsp = stack;
         context64.user_regs.rsi = start_info;
+        context64.user_regs.rdi = vcpu;
         context64.user_regs.rflags = 1u << 9;
         context64.user_regs.cs = FLAT64_KERNEL_CS;
         context64.user_regs.ss = FLAT64_KERNEL_SS;
@@ -354,6 +362,7 @@ static long set_context(const struct wire_domain *spec, const struct layout *l, 
         context32.user_regs.eip = (u32)elf->entry;
         context32.user_regs.esp = (u32)stack;
         context32.user_regs.esi = (u32)start_info;
+        context32.user_regs.edi = vcpu;
         context32.user_regs.eflags = 1u << 9;
         context32.user_regs.cs = FLAT32_KERNEL_CS;
         context32.user_regs.ss = FLAT32_KERNEL_DS;
@@ -455,6 +464,11 @@ long domu_build(const struct wire_domain *spec, const struct kernel_image *image
         *why = require_xen_notes(&elf);
     if (*why)
         return WIRE_RESULT_UNSUPPORTED;
+    domu->vcpus = spec->vcpus ? spec->vcpus : 1;
+    if (domu->vcpus > WIRE_SIZE_MAX_VCPUS_PER_DOMAIN) {
+        *why = "more vCPUs than the test kernel runs executors on";
+        return WIRE_RESULT_UNSUPPORTED;
+    }
     plan_layout(&elf, &layout);
     if (layout.total > MAX_BUILD_PAGES) {
         *why = "kernel image too large";
@@ -535,8 +549,9 @@ long domu_build(const struct wire_domain *spec, const struct kernel_image *image
     if ((rc = domctl(&op)))
         return rc;
     *why = "XEN_DOMCTL_setvcpucontext";
-    if ((rc = set_context(spec, &layout, &elf)))
-        return rc;
+    for (unsigned int vcpu = 0; vcpu < domu->vcpus; vcpu++)
+        if ((rc = set_context(spec, &layout, &elf, vcpu)))
+            return rc;
 
     for (unsigned int i = 0; i < WIRE_SIZE_POOL_FRAMES; i++)
         domu->pool[i] = build_p2m[layout.bootstrap + i];
@@ -552,14 +567,16 @@ long domu_build(const struct wire_domain *spec, const struct kernel_image *image
     *why = "XEN_DOMCTL_unpausedomain";
     if ((rc = simple_domctl(XEN_DOMCTL_unpausedomain, spec->domid)))
         return rc;
-    *why = "waiting for the domU's kernel to start";
-    for (unsigned long spins = 0; domu->mailbox->state != MAILBOX_READY; spins++) {
-        unsigned int reason;
-        if (domu_stopped(spec->domid, &reason))
-            return WIRE_RESULT_ABORTED;
-        if (spins > 2000000)
-            return WIRE_RESULT_ABORTED;
-        hypercall2(HC_sched_op, SCHEDOP_yield, NULL);
+    *why = "waiting for the domU's kernel to start on every vCPU";
+    for (unsigned int vcpu = 0; vcpu < domu->vcpus; vcpu++) {
+        for (unsigned long spins = 0; domu->mailbox->vcpu[vcpu].state != MAILBOX_READY; spins++) {
+            unsigned int reason;
+            if (domu_stopped(spec->domid, &reason))
+                return WIRE_RESULT_ABORTED;
+            if (spins > 2000000)
+                return WIRE_RESULT_ABORTED;
+            hypercall2(HC_sched_op, SCHEDOP_yield, NULL);
+        }
     }
     *why = NULL;
     return 0;
@@ -567,12 +584,17 @@ long domu_build(const struct wire_domain *spec, const struct kernel_image *image
 
 long domu_run_step(struct domu *domu, const struct wire_step *step, struct step_result *result)
 {
+    if (step->vcpu >= domu->vcpus) {
+        *result = (struct step_result){.rc = WIRE_RESULT_UNSUPPORTED};
+        return 0;
+    }
     volatile struct mailbox *box = domu->mailbox;
+    volatile struct mailbox_vcpu *target = &box->vcpu[step->vcpu];
     box->step = *step;
     barrier();
-    u32 request = box->request + 1;
-    box->request = request;
-    for (unsigned long spins = 0; box->done != request; spins++) {
+    u32 request = target->request + 1;
+    target->request = request;
+    for (unsigned long spins = 0; target->done != request; spins++) {
         hypercall2(HC_sched_op, SCHEDOP_yield, NULL);
         /* A step never takes this long: the domU is stuck (it stays alive until the case ends). */
         if (spins > 400000)
@@ -774,6 +796,7 @@ long hvm_build(const struct wire_domain *spec, const struct kernel_image *image,
     memset(domu, 0, sizeof(*domu));
     domu->domid = spec->domid;
     domu->type = spec->type;
+    domu->vcpus = 1;
     if (!image->elf) {
         *why = "no HVM executor in the boot module";
         return WIRE_RESULT_UNSUPPORTED;
@@ -897,7 +920,7 @@ long hvm_build(const struct wire_domain *spec, const struct kernel_image *image,
     if ((rc = simple_domctl(XEN_DOMCTL_unpausedomain, spec->domid)))
         return rc;
     *why = "waiting for the HVM executor to start";
-    for (unsigned long spins = 0; domu->mailbox->state != MAILBOX_READY; spins++) {
+    for (unsigned long spins = 0; domu->mailbox->vcpu[0].state != MAILBOX_READY; spins++) {
         unsigned int reason;
         if (domu_stopped(spec->domid, &reason) || spins > 2000000)
             return WIRE_RESULT_ABORTED;

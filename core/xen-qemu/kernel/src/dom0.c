@@ -314,7 +314,11 @@ static void run_case(const struct wire_case *header, const struct wire_domain *d
         } else if (probes_is_toolstack_op(step->op)) {
             probes_toolstack_op(step, result);
         } else if (step->dom == 0) {
-            exec_step(step, result);
+            /* dom0 is this kernel, on one vCPU. */
+            if (step->vcpu)
+                *result = (struct step_result){.rc = WIRE_RESULT_UNSUPPORTED};
+            else
+                exec_step(0, step, result);
         } else {
             struct domu *domu = domu_of(step->dom);
             if (!domu) {

@@ -281,10 +281,11 @@ static long grant_copy(const u64 *a, struct step_result *result)
 
 /* ---- the dispatcher ---- */
 
-void exec_step(const struct wire_step *step, struct step_result *result)
+void exec_step(unsigned int vcpu, const struct wire_step *step, struct step_result *result)
 {
     const u64 *a = step->args;
     memset(result, 0, sizeof(*result));
+    guest_set_vcpu(vcpu);
     if (guest_step(step, result))
         return;
     switch (step->op) {

@@ -1,4 +1,5 @@
 #include "guest.h"
+#include "console.h"
 #include "layout.h"
 #include "traps.h"
 #include "xen.h"
@@ -36,16 +37,33 @@ static u8 user_stub_stack[PAGE_SIZE] ALIGNED(PAGE_SIZE) __attribute__((section("
 static u8 user_fetch_scratch[64] __attribute__((section(".user.bss")));
 static u8 kernel_fetch_scratch[64];
 
-/* The vCPU as the case sees it: EFLAGS.AC of the context it is in, and whether that is user mode. */
+/* Each vCPU as the case sees it: EFLAGS.AC of the context it is in, and whether that is user mode. */
 static struct {
     ulong ac;
     bool user;
-} vcpu;
+} vcpus[WIRE_SIZE_MAX_VCPUS_PER_DOMAIN];
+static unsigned int running;
 
 void guest_init(void)
 {
-    vcpu.ac = read_flags() & EFLAGS_AC;
-    vcpu.user = false;
+    /* Every vCPU starts as the builder left it: kernel mode, EFLAGS.AC as this one has it. */
+    for (unsigned int i = 0; i < WIRE_SIZE_MAX_VCPUS_PER_DOMAIN; i++) {
+        vcpus[i].ac = read_flags() & EFLAGS_AC;
+        vcpus[i].user = false;
+    }
+    running = 0;
+}
+
+void guest_set_vcpu(unsigned int id)
+{
+    if (id >= WIRE_SIZE_MAX_VCPUS_PER_DOMAIN)
+        fatal("a step on a vCPU beyond the kernel's", id);
+    running = id;
+}
+
+unsigned int guest_vcpu(void)
+{
+    return running;
 }
 
 static bool has_error_code(u32 vector)
@@ -62,7 +80,7 @@ static bool run_instruction(ulong ip, bool user, bool single_step, u64 ac, ulong
                             struct step_result *result)
 {
     ulong flags = read_flags() & ~(EFLAGS_AC | EFLAGS_TF);
-    ulong ac_bit = ac == 2 ? vcpu.ac : ac ? EFLAGS_AC : 0;
+    ulong ac_bit = ac == 2 ? vcpus[running].ac : ac ? EFLAGS_AC : 0;
     struct iret_target target = {
         .ip = ip,
         .sp = (ulong)(user ? user_stub_stack + sizeof(user_stub_stack) : kernel_stub_stack + sizeof(kernel_stub_stack)) - 64,
@@ -80,12 +98,12 @@ static bool run_instruction(ulong ip, bool user, bool single_step, u64 ac, ulong
     const struct trap_frame *frame = &last_trap.frame;
     bool done = frame->vector == VECTOR_STUB_DONE || (single_step && frame->vector == VECTOR_DB);
     if (done) {
-        vcpu.ac = frame->flags & EFLAGS_AC;
-        vcpu.user = user;
+        vcpus[running].ac = frame->flags & EFLAGS_AC;
+        vcpus[running].user = user;
         result->rc = 0;
     } else {
-        vcpu.ac = frame->handler_flags & EFLAGS_AC;
-        vcpu.user = false;
+        vcpus[running].ac = frame->handler_flags & EFLAGS_AC;
+        vcpus[running].user = false;
         result->rc = WIRE_RESULT_FAULT;
         result->vector = (u32)frame->vector;
         result->error_code = has_error_code((u32)frame->vector) ? (u32)frame->error_code : 0xffffffffu;
@@ -96,8 +114,8 @@ static bool run_instruction(ulong ip, bool user, bool single_step, u64 ac, ulong
 
 static void record_mode(struct step_result *result)
 {
-    result->out[0] = vcpu.ac ? 1 : 0;
-    result->out[1] = vcpu.user ? 1 : 0;
+    result->out[0] = vcpus[running].ac ? 1 : 0;
+    result->out[1] = vcpus[running].user ? 1 : 0;
 }
 
 static bool cr_stub(u64 cr, enum stub base, bool user, ulong *address)

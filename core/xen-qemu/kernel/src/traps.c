@@ -1,12 +1,14 @@
 #include "traps.h"
 #include "console.h"
 #include "hypercall.h"
+#include "guest.h"
 #include "layout.h"
 
 struct trap_record last_trap;
 struct jump_buffer *recovery_point;
 #if !defined(HVM_EXECUTOR)
-static volatile struct vcpu_info *vcpu_info0;
+/* Each vCPU's vcpu_info (CR2 of a #PF is there). */
+static volatile struct vcpu_info *vcpu_infos[WIRE_SIZE_MAX_VCPUS_PER_DOMAIN];
 #endif
 
 #if !defined(HVM_EXECUTOR)
@@ -31,16 +33,19 @@ static struct trap_info trap_table[] = {
     ENTRY(17, 0), ENTRY(18, 0), ENTRY(19, 0), ENTRY(21, 0), ENTRY(128, 3), {0, 0, 0, 0},
 };
 
-/* The stack Xen switches to when an exception arrives from guest user mode. */
-static u8 trap_stack[4 * PAGE_SIZE] ALIGNED(PAGE_SIZE);
+/* The stack Xen switches to when an exception arrives from guest user mode: one per vCPU. */
+static u8 trap_stacks[WIRE_SIZE_MAX_VCPUS_PER_DOMAIN][4 * PAGE_SIZE] ALIGNED(PAGE_SIZE);
 
-void traps_init(volatile struct vcpu_info *vcpu0)
+void traps_init(unsigned int vcpu, volatile struct vcpu_info *info)
 {
-    vcpu_info0 = vcpu0;
+    if (vcpu >= WIRE_SIZE_MAX_VCPUS_PER_DOMAIN)
+        fatal("traps for a vCPU beyond the kernel's", vcpu);
+    vcpu_infos[vcpu] = info;
+    /* Both are per vCPU in Xen (v->arch.pv.trap_ctxt, kernel_ss/kernel_sp): every vCPU sets its own. */
     long rc = hypercall1(HC_set_trap_table, trap_table);
     if (rc)
         fatal("set_trap_table", rc);
-    rc = hypercall2(HC_stack_switch, KERNEL_SS, trap_stack + sizeof(trap_stack));
+    rc = hypercall2(HC_stack_switch, KERNEL_SS, trap_stacks[vcpu] + sizeof(trap_stacks[vcpu]));
     if (rc)
         fatal("stack_switch", rc);
 }
@@ -53,8 +58,9 @@ static ulong fault_address(void)
     __asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
     return cr2;
 #else
-    /* A PV guest's CR2 is in its vcpu_info: Xen wrote it there before delivering the #PF. */
-    return vcpu_info0->cr2;
+    /* A PV guest's CR2 is in the vcpu_info of the vCPU that took the #PF: Xen wrote it there
+     * before delivering it. Steps run one at a time, on the vCPU guest_vcpu() names. */
+    return vcpu_infos[guest_vcpu()]->cr2;
 #endif
 }
 

@@ -7,6 +7,7 @@
  * trap_entry(), stubs are entered with an iret and left with int $0x80.
  */
 #include "layout.h"
+#include "wire.h"
 
 #define AX %eax
 #define WORD .long
@@ -44,14 +45,27 @@
         .section .text.entry, "ax", @progbits
         .globl _start
 _start:
-        /* %esi: start_info. Flat data segments usable from rings 1 and 3, our stack, then C. */
+        /* %esi: start_info on vCPU 0; 0 on a secondary vCPU, whose id the builder put in %edi.
+         * Flat data segments usable from rings 1 and 3, the vCPU's own stack, then C. */
         mov     $FLAT32_USER_DS_ASM, %eax
         mov     %eax, %ds
         mov     %eax, %es
+        test    %esi, %esi
+        jz      1f
         lea     boot_stack_top, %esp
         push    %esi
         call    kernel_main
         ud2
+1:      test    %edi, %edi
+        jz      2f
+        cmp     $WIRE_SIZE_MAX_VCPUS_PER_DOMAIN, %edi
+        jae     2f
+        /* vCPU n's stack ends n stacks into secondary_stacks (vCPU 0 uses boot_stack). */
+        imul    $BOOT_STACK_SIZE, %edi, %eax
+        lea     secondary_stacks(%eax), %esp
+        push    %edi
+        call    secondary_main
+2:      ud2
 
         .balign PAGE_SIZE_ASM
         .globl hypercall_page
@@ -178,5 +192,7 @@ user_stubs:
 boot_stack:
         .fill BOOT_STACK_SIZE, 1, 0
 boot_stack_top:
+secondary_stacks:
+        .fill BOOT_STACK_SIZE * (WIRE_SIZE_MAX_VCPUS_PER_DOMAIN - 1), 1, 0
 
         .section .note.GNU-stack, "", @progbits

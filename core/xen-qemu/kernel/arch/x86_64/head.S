@@ -13,6 +13,7 @@
  * exception, so that its outcome (done, or which fault) is always observed the same way.
  */
 #include "layout.h"
+#include "wire.h"
 
 #define AX %rax
 #define WORD .quad
@@ -50,11 +51,24 @@
         .section .text.entry, "ax", @progbits
         .globl _start
 _start:
-        /* %rsi: start_info. Our own stack, then C. */
+        /* %rsi: start_info on vCPU 0; 0 on a secondary vCPU, whose id the builder put in %rdi.
+         * Each vCPU switches to its own stack, then C. */
+        test    %rsi, %rsi
+        jz      1f
         lea     boot_stack_top(%rip), %rsp
         mov     %rsi, %rdi
         call    kernel_main
         ud2
+1:      test    %rdi, %rdi
+        jz      2f
+        cmp     $WIRE_SIZE_MAX_VCPUS_PER_DOMAIN, %rdi
+        jae     2f
+        /* vCPU n's stack ends n stacks into secondary_stacks (vCPU 0 uses boot_stack). */
+        imul    $BOOT_STACK_SIZE, %rdi, %rax
+        lea     secondary_stacks(%rip), %rsp
+        add     %rax, %rsp
+        call    secondary_main
+2:      ud2
 
         .balign PAGE_SIZE_ASM
         .globl hypercall_page
@@ -190,5 +204,7 @@ user_stubs:
 boot_stack:
         .fill BOOT_STACK_SIZE, 1, 0
 boot_stack_top:
+secondary_stacks:
+        .fill BOOT_STACK_SIZE * (WIRE_SIZE_MAX_VCPUS_PER_DOMAIN - 1), 1, 0
 
         .section .note.GNU-stack, "", @progbits

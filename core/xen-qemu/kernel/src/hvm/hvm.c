@@ -178,14 +178,16 @@ void hvm_main(volatile struct mailbox *box)
     load_tables();
     init_hypercall_page();
     guest_init();
-    u32 seen = box->request;
+    /* One vCPU: the executor serves vCPU 0's counters. */
+    volatile struct mailbox_vcpu *mine = &box->vcpu[0];
+    u32 seen = mine->request;
     barrier();
-    box->state = MAILBOX_READY;
+    mine->state = MAILBOX_READY;
     for (;;) {
-        while (box->request == seen)
+        while (mine->request == seen)
             hypercall2(HC_sched_op, SCHEDOP_yield, NULL);
         barrier();
-        seen = box->request;
+        seen = mine->request;
         struct wire_step step = box->step;
         struct step_result result;
         memset(&result, 0, sizeof(result));
@@ -194,6 +196,6 @@ void hvm_main(volatile struct mailbox *box)
         out_flush();
         box->result = result;
         barrier();
-        box->done = seen;
+        mine->done = seen;
     }
 }
