@@ -49,6 +49,8 @@ export interface ConsoleReading {
   registerDump: string[];
   ended: boolean;
   fatal?: string;
+  /** dom0 ended the boot on purpose after a case (a domain it destroyed did not go away): why. */
+  stopped?: string;
   /** Lines that are neither Xen's nor valid kernel lines (reported, never silently dropped). */
   garbled: string[];
 }
@@ -195,6 +197,8 @@ export function readConsole(lines: readonly string[]): ConsoleReading {
       } else reading.garbled.push(line);
     } else if (line.startsWith(`${c.end} `)) {
       reading.ended = true;
+    } else if (line.startsWith(`${c.stop} `)) {
+      reading.stopped = line.slice(2);
     } else if (line.startsWith(`${c.fatal} `)) {
       reading.fatal = reading.fatal === undefined ? line.slice(2) : `${reading.fatal}; ${line.slice(2)}`;
     } else {

@@ -279,6 +279,11 @@ export class XenQemuCore implements Core {
       if (result !== undefined) item.outcome = item.plan.decode(result, boot);
     });
     if (inFlight < 0) return [];
+    if (reading.stopped !== undefined && !reading.fatal) {
+      // dom0 ended the boot on purpose between two cases (a domain Xen would not free): the rest need another boot.
+      this.log.push(`[xen-qemu] dom0 stopped the boot: ${reading.stopped}`);
+      return pending.slice(inFlight).filter((item) => item.outcome === undefined);
+    }
     const victim = pending[inFlight];
     if (victim === undefined) return [];
     const why = reading.fatal ? `the test kernel stopped: ${reading.fatal}` : outcome.reason;

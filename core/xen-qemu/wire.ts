@@ -39,7 +39,7 @@ export interface Wire {
   relocation: Record<RelocationKind, number> & { argShift: number; outShift: number };
   operations: Record<string, number>;
   results: Record<"fault" | "unsupported" | "aborted" | "badFrame" | "injectionConflict" | "notOwned" | "noDomain", number>;
-  console: Record<"header" | "bootProbe" | "result" | "caseAbort" | "end" | "fatal" | "marker" | "earlyLog" | "pools" | "registerDump", string>;
+  console: Record<"header" | "bootProbe" | "result" | "caseAbort" | "end" | "fatal" | "marker" | "earlyLog" | "pools" | "registerDump" | "stop", string>;
 }
 
 let cached: Wire | undefined;

@@ -81,4 +81,12 @@ describe("the test kernel's console lines", () => {
     expect(reading.fatal).toBe("exception 13");
     expect(reading.ended).toBe(false);
   });
+
+  it("reads why dom0 stopped a boot between two cases, apart from a kernel that gave up", () => {
+    const reading = readConsole(["H version=4.17|caps=|changeset=", "R0 0", "S case 0 left d1 behind: destroyed, it did not go away (-16)"]);
+    expect(reading.cases.get(0)?.steps).toEqual([{ rc: 0, outputs: [] }]);
+    expect(reading.stopped).toBe("case 0 left d1 behind: destroyed, it did not go away (-16)");
+    expect(reading.fatal).toBeUndefined();
+    expect(reading.garbled).toEqual([]);
+  });
 });

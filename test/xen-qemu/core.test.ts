@@ -143,6 +143,23 @@ describe("the real-Xen core's batches", () => {
     await xen.close();
   });
 
+  it("gives the cases after one that left a domain Xen would not free another boot, blaming none of them", async () => {
+    const boots: Boot[] = [];
+    const xen = core((cases) => {
+      // dom0 prints the leaving case's result, then stops the boot (its S line), as its teardown does.
+      if (boots.length === 1) return { lines: [...HEAD, "R0 0:300", "R1 0:300", "S case 1 left d1 behind: destroyed, it did not go away (-16)"] };
+      return { lines: [...HEAD, ...cases.map((i) => `R${i.toString(16)} 0:300`), `E ${cases.length}`] };
+    }, boots);
+    const outcomes = await xen.run([onHost("a", [distinct(1)]), onHost("leaves", [distinct(2)]), onHost("after", [distinct(3)]), onHost("last", [distinct(4)])]);
+    expect(outcomes.map((o) => o.kind)).toEqual(["observed", "observed", "observed", "observed"]);
+    expect(boots.map((b) => b.cases)).toEqual([
+      [0, 1, 2, 3],
+      [0, 1],
+    ]);
+    expect(xen.stderr()).toMatch(/dom0 stopped the boot: case 1 left d1 behind/);
+    await xen.close();
+  });
+
   it("reports the case in flight as timed out when a boot runs out of time", async () => {
     const boots: Boot[] = [];
     const xen = core((cases) => (boots.length === 1 ? { lines: [...HEAD, "R0 0:300"], end: "timeout" } : { lines: [...HEAD, ...cases.map((i) => `R${i.toString(16)} 0:300`), "E 1"] }), boots);

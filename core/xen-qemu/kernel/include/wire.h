@@ -107,5 +107,6 @@
 #define WIRE_LINE_EARLY_LOG 'C'
 #define WIRE_LINE_POOLS 'P'
 #define WIRE_LINE_REGISTER_DUMP 'D'
+#define WIRE_LINE_STOP 'S'
 
 #endif

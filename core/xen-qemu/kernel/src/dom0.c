@@ -156,7 +156,29 @@ static void print_domu_log(const struct domu *domu)
     }
 }
 
-static void teardown(void)
+/* Ends the boot after case index's result: the cases after it need another boot (wire.json console "stop"). */
+static NORETURN void stop_boot(u32 index, u16 domid, long rc)
+{
+    out_char(WIRE_LINE_STOP);
+    out_str(" case ");
+    out_hex(index);
+    out_str(" left d");
+    out_dec(domid);
+    out_str(" behind: destroyed, it did not go away (");
+    out_dec(rc);
+    out_str("), so its domid cannot be built again in this boot\n");
+    out_flush();
+    unsigned int reason = SHUTDOWN_reboot;
+    hypercall2(HC_sched_op, SCHEDOP_shutdown, &reason);
+    fatal("shutdown returned", 0);
+}
+
+/*
+ * Destroys the case's domUs (index: the case, its result already printed). A domain that does not
+ * go away is one whose pages Xen still holds references to (a reference Xen leaked for it, which
+ * nothing can drop): the boot ends there, the result stands.
+ */
+static void teardown(u32 index)
 {
     for (unsigned int i = 0; i < ARRAY_SIZE(domus); i++) {
         long rc = domu_kill(&domus[i]);
@@ -166,7 +188,7 @@ static void teardown(void)
     for (unsigned int i = 0; i < ARRAY_SIZE(domus); i++) {
         long rc = domu_wait_gone(&domus[i]);
         if (rc)
-            fatal("a destroyed domU did not go away", rc);
+            stop_boot(index, domus[i].domid, rc);
     }
     for (unsigned int p = 1; p < MAX_POOLS; p++)
         pools[p].present = false;
@@ -294,7 +316,7 @@ static void run_case(const struct wire_case *header, const struct wire_domain *d
             print_domu_log(created ? &domus[created - 1] : NULL);
             out_char('\n');
             out_flush();
-            teardown();
+            teardown(header->index);
             return;
         }
     }
@@ -339,7 +361,7 @@ static void run_case(const struct wire_case *header, const struct wire_domain *d
                 print_domu_log(domu);
                 out_char('\n');
                 out_flush();
-                teardown();
+                teardown(header->index);
                 return;
             }
         }
@@ -354,7 +376,7 @@ static void run_case(const struct wire_case *header, const struct wire_domain *d
     if (header->flags & WIRE_CASE_FLAG_PRINT_POOLS)
         print_pools(header->index);
     out_flush();
-    teardown();
+    teardown(header->index);
     exec_reset();
 }
 
