@@ -64,7 +64,7 @@ describe.each(["release", "debug"] as const)("the suite on real Xen 4.17, %s bui
           "markdown",
           "--quiet",
         ],
-        { cwd: ROOT, encoding: "utf8", timeout: 600_000, maxBuffer: 64 * 1024 * 1024 },
+        { cwd: ROOT, encoding: "utf8", timeout: 1_200_000, maxBuffer: 64 * 1024 * 1024 },
       );
       const context = `hvabi run exited ${run.status}${run.signal ? ` (${run.signal})` : ""}; report and consoles in ${reportDir}\n${run.stdout}\n${run.stderr.slice(-8000)}`;
       expect(run.status, context).toBe(0);
@@ -77,6 +77,6 @@ describe.each(["release", "debug"] as const)("the suite on real Xen 4.17, %s bui
         .map(([area, floor]) => `${area}: ${ran[area] ?? 0} run, at least ${floor} recorded`);
       expect(short, `fewer cases ran on real Xen than test/real-xen/coverage.json records (if that is intended, lower it there and say why):\n${short.join("\n")}\n${context}`).toEqual([]);
     },
-    660_000,
+    1_260_000,
   );
 });
